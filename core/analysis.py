@@ -1,0 +1,54 @@
+"""Small measurements that help a learner read the traces: similarity, projection, spread."""
+
+from dataclasses import dataclass
+
+import numpy as np
+
+
+@dataclass(frozen=True)
+class Projection2D:
+    """Vectors projected onto their two main directions (PCA)."""
+
+    points: np.ndarray  # (n, 2) coordinates along the first two principal axes
+    explained: np.ndarray  # (2,) share of the variance each axis keeps, in [0, 1]
+
+
+def cosine_similarity(vectors: np.ndarray) -> np.ndarray:
+    """cos(a, b) = a·b / (|a| |b|) for every pair of rows; 1 = same direction."""
+    norms = np.linalg.norm(vectors, axis=-1, keepdims=True)  # (n, 1)
+    unit = vectors / np.where(norms > 0, norms, 1.0)  # (n, d)
+    return unit @ unit.T  # (n, d) @ (d, n) -> (n, n)
+
+
+def pca_2d(vectors: np.ndarray) -> Projection2D:
+    """Centre the rows, take the SVD, keep the two directions with the most variance."""
+    centred = vectors - vectors.mean(axis=0)  # (n, d)
+    u, s, _ = np.linalg.svd(centred, full_matrices=False)  # u (n, r), s (r,)
+    points = np.zeros((len(vectors), 2))  # (n, 2) stays 0 where fewer than 2 axes exist
+    r = min(2, len(s))
+    points[:, :r] = u[:, :r] * s[:r]
+    total = float((s**2).sum())
+    explained = np.zeros(2)
+    explained[:r] = s[:r] ** 2 / total if total > 0 else 0.0
+    return Projection2D(points, explained)
+
+
+def position_similarity(encoding: np.ndarray) -> np.ndarray:
+    """PE · PEᵀ: how alike every pair of positions is (large for nearby positions)."""
+    return encoding @ encoding.T  # (seq_len, d_model) @ (d_model, seq_len) -> (seq_len, seq_len)
+
+
+def entropy(weights: np.ndarray) -> np.ndarray:
+    """Shannon entropy (nats) of each row: 0 = all on one key, log(seq_k) = spread evenly."""
+    safe = np.where(weights > 0, weights, 1.0)
+    return -(weights * np.log(safe)).sum(axis=-1)  # (...,)
+
+
+def head_distance(weights: np.ndarray) -> np.ndarray:
+    """How differently each pair of heads attends: the share of attention that goes elsewhere.
+
+    For heads g and h, average over query rows of ½ Σ_k |w_g[q, k] - w_h[q, k]|
+    (total variation): 0 = identical patterns, 1 = no overlap at all.
+    """
+    diff = weights[:, None] - weights[None, :]  # (n_heads, n_heads, seq_len, seq_len)
+    return 0.5 * np.abs(diff).sum(axis=-1).mean(axis=-1)  # (n_heads, n_heads)

@@ -1,0 +1,152 @@
+"""Scaled dot-product attention and multi-head attention, as in "Attention Is All You Need".
+
+    Attention(Q, K, V) = softmax(Q Kᵀ / √d_k) V                       (§3.2.1)
+    MultiHead(X) = Concat(head_1, ..., head_h) W_O,
+        head_i = Attention(X W_Q_i, X W_K_i, X W_V_i)                  (§3.2.2)
+"""
+
+from dataclasses import dataclass
+
+import numpy as np
+
+
+@dataclass(frozen=True)
+class MultiHeadParams:
+    """The four projection matrices, used as x @ w. Head h owns columns h·d_head … (h+1)·d_head."""
+
+    w_q: np.ndarray  # (d_model, d_model)
+    w_k: np.ndarray  # (d_model, d_model)
+    w_v: np.ndarray  # (d_model, d_model)
+    w_o: np.ndarray  # (d_model, d_model)
+    n_heads: int
+
+    @property
+    def d_model(self) -> int:
+        return self.w_q.shape[0]
+
+    @property
+    def d_head(self) -> int:
+        return self.d_model // self.n_heads
+
+
+@dataclass(frozen=True)
+class AttentionTrace:
+    """Every step of softmax(q kᵀ / √d_k) v, kept for drawing."""
+
+    dot_products: np.ndarray  # (..., seq_q, seq_k) q·k before scaling
+    scores: np.ndarray  # (..., seq_q, seq_k) scaled by 1/√d_k, masked entries -inf
+    weights: np.ndarray  # (..., seq_q, seq_k) softmax over keys: rows sum to 1
+    output: np.ndarray  # (..., seq_q, d_v) weights @ v
+
+
+@dataclass(frozen=True)
+class Projections:
+    """Queries, keys and values of every token, before they are split into heads."""
+
+    q: np.ndarray  # (seq_len, d_model) x @ w_q: what each token is looking for
+    k: np.ndarray  # (seq_len, d_model) x @ w_k: what each token offers to be found by
+    v: np.ndarray  # (seq_len, d_model) x @ w_v: what each token passes on when attended to
+
+
+@dataclass(frozen=True)
+class MultiHeadTrace:
+    """Every step of multi-head self-attention on one sentence."""
+
+    q: np.ndarray  # (n_heads, seq_len, d_head)
+    k: np.ndarray  # (n_heads, seq_len, d_head)
+    v: np.ndarray  # (n_heads, seq_len, d_head)
+    dot_products: np.ndarray  # (n_heads, seq_len, seq_len) q·k before scaling
+    scores: np.ndarray  # (n_heads, seq_len, seq_len) scaled, masked entries -inf
+    weights: np.ndarray  # (n_heads, seq_len, seq_len) rows sum to 1
+    heads: np.ndarray  # (n_heads, seq_len, d_head) each head's output
+    concat: np.ndarray  # (seq_len, d_model) heads side by side
+    output: np.ndarray  # (seq_len, d_model) concat @ w_o
+
+
+def valid_head_counts(d_model: int, max_heads: int | None = None) -> list[int]:
+    """Head counts that divide d_model evenly (optionally at most max_heads)."""
+    limit = d_model if max_heads is None else min(d_model, max_heads)
+    return [h for h in range(1, limit + 1) if d_model % h == 0]
+
+
+def check_sizes(d_model: int, n_heads: int) -> None:
+    """Raise ValueError, in words a learner understands, unless n_heads splits d_model evenly."""
+    if d_model < 1 or n_heads < 1:
+        raise ValueError(f"d_model ({d_model}) and n_heads ({n_heads}) must both be at least 1.")
+    if d_model % n_heads != 0:
+        raise ValueError(
+            f"n_heads = {n_heads} does not divide d_model = {d_model}: each head gets "
+            f"d_model / n_heads columns, which must be a whole number. "
+            f"Try one of {valid_head_counts(d_model, 16)}."
+        )
+
+
+def init_params(d_model: int, n_heads: int, seed: int = 0) -> MultiHeadParams:
+    """Xavier/Glorot-uniform projections: entries U(-a, a), a = √(6 / (d_model + d_model)).
+
+    This keeps q, k and v about as large as x, so at default sizes attention is neither uniform
+    nor one-hot. The matrices depend on (d_model, seed) only, so 1 head and n heads share them.
+    """
+    check_sizes(d_model, n_heads)
+    rng = np.random.default_rng([seed, 0xA7])
+    limit = np.sqrt(6 / (d_model + d_model))
+    w_q, w_k, w_v, w_o = rng.uniform(-limit, limit, (4, d_model, d_model))  # 4 × (d_model, d_model)
+    return MultiHeadParams(w_q, w_k, w_v, w_o, n_heads)
+
+
+def causal_mask(seq_len: int) -> np.ndarray:
+    """True above the diagonal: token i may not look at tokens after it."""
+    return np.triu(np.ones((seq_len, seq_len), dtype=bool), k=1)  # (seq_len, seq_len)
+
+
+def softmax(scores: np.ndarray) -> np.ndarray:
+    """Softmax over the last axis (the keys), stable; a fully blocked row gives all zeros."""
+    row_max = scores.max(axis=-1, keepdims=True, initial=-np.inf)  # (..., seq_q, 1)
+    row_max = np.where(np.isfinite(row_max), row_max, 0.0)  # a row of -inf has no max
+    exp = np.exp(scores - row_max)  # (..., seq_q, seq_k) exp(-inf) = 0
+    total = exp.sum(axis=-1, keepdims=True)  # (..., seq_q, 1)
+    return exp / np.where(total > 0, total, 1.0)
+
+
+def scaled_dot_product_attention(
+    q: np.ndarray, k: np.ndarray, v: np.ndarray, mask: np.ndarray | None = None
+) -> AttentionTrace:
+    """softmax(q kᵀ / √d_k) v on (seq, d) or batched (..., seq, d) inputs; mask True = blocked."""
+    d_k = q.shape[-1]
+    dot_products = q @ np.swapaxes(k, -1, -2)  # (..., seq_q, d_k) @ (..., d_k, seq_k)
+    scores = dot_products / np.sqrt(d_k)  # (..., seq_q, seq_k)
+    if mask is not None:
+        scores = np.where(mask, -np.inf, scores)
+    weights = softmax(scores)  # (..., seq_q, seq_k)
+    output = weights @ v  # (..., seq_q, seq_k) @ (..., seq_k, d_v) -> (..., seq_q, d_v)
+    return AttentionTrace(dot_products, scores, weights, output)
+
+
+def split_heads(x: np.ndarray, n_heads: int) -> np.ndarray:
+    """(seq_len, d_model) -> (n_heads, seq_len, d_head): head h takes columns h·d_head …"""
+    seq_len, d_model = x.shape
+    return x.reshape(seq_len, n_heads, d_model // n_heads).transpose(1, 0, 2)
+
+
+def project(x: np.ndarray, params: MultiHeadParams) -> Projections:
+    """Every token's query, key and value: three learned views of the same vector x."""
+    return Projections(q=x @ params.w_q, k=x @ params.w_k, v=x @ params.w_v)  # (seq_len, d_model)
+
+
+def multi_head_attention(
+    x: np.ndarray, params: MultiHeadParams, causal: bool = False
+) -> MultiHeadTrace:
+    """Project x to q, k, v, attend in each head separately, concatenate, project with w_o."""
+    seq_len, d_model = x.shape
+    check_sizes(d_model, params.n_heads)
+    proj = project(x, params)  # q, k, v: (seq_len, d_model)
+    q = split_heads(proj.q, params.n_heads)  # (n_heads, seq_len, d_head)
+    k = split_heads(proj.k, params.n_heads)  # (n_heads, seq_len, d_head)
+    v = split_heads(proj.v, params.n_heads)  # (n_heads, seq_len, d_head)
+    mask = causal_mask(seq_len) if causal else None
+    attn = scaled_dot_product_attention(q, k, v, mask)  # weights (n_heads, seq_len, seq_len)
+    concat = attn.output.transpose(1, 0, 2).reshape(seq_len, d_model)  # (seq_len, d_model)
+    output = concat @ params.w_o  # (seq_len, d_model)
+    return MultiHeadTrace(
+        q, k, v, attn.dot_products, attn.scores, attn.weights, attn.output, concat, output
+    )
