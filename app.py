@@ -2,4 +2,26 @@
 
 import streamlit as st
 
-st.title("Attention Playground")
+from ui import overview, show
+from ui.i18n import t
+from ui.setup import PAGES, page
+
+settings = page("overview")
+trace = settings.trace()
+
+show.section("overview", "intro")
+st.graphviz_chart(overview.pipeline_diagram(len(trace.tokens), settings.d_model,
+                                            settings.n_heads, settings.d_head))
+st.subheader(t("overview.sentence"))
+show.tokens_table(trace.tokens)
+st.subheader(t("overview.stages"))
+overview.stage_table(trace)
+
+st.subheader(t("overview.pages"))
+for page_id, path, icon in PAGES[1:]:
+    st.page_link(path, label=t(f"nav.{page_id}"), icon=icon)
+    st.caption(t(f"overview.line_{page_id}"))
+
+show.section("overview", "self_vs_multi")
+with st.expander(t("glossary.title")):
+    show.section("glossary", "terms")

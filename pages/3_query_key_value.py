@@ -1,0 +1,5 @@
+"""Placeholder while the page is being built."""
+
+from ui.setup import page
+
+page("qkv")

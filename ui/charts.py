@@ -1,0 +1,112 @@
+"""Chart builders: pure functions (arrays, tokens) -> alt.Chart, testable with .to_dict().
+
+Attention weights use a fixed 0–1 sequential scale (viridis); signed values a diverging scale
+centred on 0 (blue–orange). Both are safe for colour-blind readers. Token axes are labelled
+"i·token" and kept in sentence order, so a repeated word keeps its own row.
+"""
+
+import altair as alt
+import numpy as np
+import pandas as pd
+
+WEIGHTS_SCHEME = "viridis"
+SIGNED_SCHEME = "blueorange"
+MASKED_COLOR = "#d9d9d9"
+CELL = 18  # pixels per heatmap cell where the matrix is small enough to show every cell
+
+
+def token_labels(tokens) -> list[str]:
+    """Unique, ordered axis labels: '0·The', '1·cat', ... ."""
+    return [f"{i}·{token}" for i, token in enumerate(tokens)]
+
+
+def _axis_frame(values: np.ndarray, rows: list[str], cols: list[str]) -> pd.DataFrame:
+    """Long form, compact: one row per cell; labels as categories, values as float32."""
+    n_rows, n_cols = values.shape
+    return pd.DataFrame({
+        "row": pd.Categorical(np.repeat(rows, n_cols), categories=rows),
+        "col": pd.Categorical(np.tile(cols, n_rows), categories=cols),
+        "value": np.round(values.astype(np.float32).ravel(), 4),
+    })
+
+
+def heatmap(values: np.ndarray, rows: list[str], cols: list[str], *, kind: str,
+            row_title: str, col_title: str, value_title: str, height: int | None = None,
+            select: str | None = None) -> alt.Chart:
+    """A matrix as coloured cells with hover values.
+
+    kind: "weights" (fixed 0–1 scale), "signed" (diverging, centred on 0) or "positive".
+    Masked entries (-inf) are drawn grey and read "masked" on hover, never as a number.
+    """
+    masked = np.isneginf(values)
+    data = _axis_frame(np.where(masked, np.nan, values), rows, cols)
+    data["masked"] = masked.ravel()
+    if kind == "weights":
+        scale = alt.Scale(scheme=WEIGHTS_SCHEME, domain=[0, 1])
+    elif kind == "signed":
+        finite = values[np.isfinite(values)]
+        m = float(np.abs(finite).max()) if finite.size else 1.0
+        scale = alt.Scale(scheme=SIGNED_SCHEME, domain=[-m, m], domainMid=0)
+    else:
+        scale = alt.Scale(scheme=WEIGHTS_SCHEME)
+    color = alt.condition("datum.masked", alt.value(MASKED_COLOR),
+                          alt.Color("value:Q", scale=scale, title=value_title))
+    sort_rows, sort_cols = list(rows), list(cols)
+    chart = alt.Chart(data).mark_rect().encode(
+        x=alt.X("col:N", sort=sort_cols, title=col_title, axis=alt.Axis(labelAngle=-45)),
+        y=alt.Y("row:N", sort=sort_rows, title=row_title),
+        color=color,
+        tooltip=[alt.Tooltip("row:N", title=row_title), alt.Tooltip("col:N", title=col_title),
+                 alt.Tooltip("value:Q", title=value_title, format=".4f"),
+                 alt.Tooltip("masked:N", title="masked")],
+    )
+    if select:
+        pick = alt.selection_point(name=select, fields=["row"], on="click", clear=False)
+        chart = chart.add_params(pick)
+    rows_px = height or max(120, min(CELL * len(rows), 600))
+    return chart.properties(height=rows_px)
+
+
+def bars(values: np.ndarray, labels: list[str], *, label_title: str, value_title: str,
+         kind: str = "signed") -> alt.Chart:
+    """One bar per label, in the given order; weights on a fixed 0–1 axis."""
+    data = pd.DataFrame({"label": labels, "value": np.round(values.astype(np.float32), 4)})
+    domain = [0, 1] if kind == "weights" else None
+    y = alt.Y("value:Q", title=value_title,
+              scale=alt.Scale(domain=domain) if domain else alt.Undefined)
+    return alt.Chart(data).mark_bar().encode(
+        x=alt.X("label:N", sort=list(labels), title=label_title, axis=alt.Axis(labelAngle=-45)),
+        y=y,
+        color=alt.condition("datum.value >= 0", alt.value("#3b75af"), alt.value("#ef8636")),
+        tooltip=[alt.Tooltip("label:N", title=label_title),
+                 alt.Tooltip("value:Q", title=value_title, format=".4f")],
+    ).properties(height=220)
+
+
+def lines(x: np.ndarray, series: dict[str, np.ndarray], *, x_title: str, y_title: str,
+          series_title: str) -> alt.Chart:
+    """Several curves over the same x, one colour each (colour-blind-safe palette)."""
+    data = pd.DataFrame([
+        {"x": float(xi), "y": float(yi), "series": name}
+        for name, ys in series.items() for xi, yi in zip(x, ys)
+    ])
+    return alt.Chart(data).mark_line(point=True).encode(
+        x=alt.X("x:Q", title=x_title),
+        y=alt.Y("y:Q", title=y_title),
+        color=alt.Color("series:N", title=series_title, sort=list(series),
+                        scale=alt.Scale(scheme="tableau10")),
+        tooltip=[alt.Tooltip("series:N", title=series_title), alt.Tooltip("x:Q", title=x_title),
+                 alt.Tooltip("y:Q", title=y_title, format=".4f")],
+    ).properties(height=260)
+
+
+def scatter(points: np.ndarray, labels: list[str], *, x_title: str, y_title: str) -> alt.Chart:
+    """Labelled points in 2-D (e.g. a PCA projection of token vectors)."""
+    data = pd.DataFrame({"x": points[:, 0], "y": points[:, 1], "label": labels})
+    base = alt.Chart(data).encode(
+        x=alt.X("x:Q", title=x_title), y=alt.Y("y:Q", title=y_title),
+        tooltip=[alt.Tooltip("label:N"), alt.Tooltip("x:Q", format=".3f"),
+                 alt.Tooltip("y:Q", format=".3f")],
+    )
+    return (base.mark_circle(size=90) + base.mark_text(dx=8, align="left").encode(text="label:N")
+            ).properties(height=320)

@@ -1,0 +1,66 @@
+"""Korean and English text: short labels from content/<lang>/labels.toml, prose from Markdown.
+
+Code holds keys (`t("embedding.title")`); the sentences live in content/. A missing key shows as
+⟦key⟧ so a test (and a reader) can spot it.
+"""
+
+import functools
+import re
+import tomllib
+from pathlib import Path
+
+import streamlit as st
+
+CONTENT = Path(__file__).resolve().parent.parent / "content"
+LANGS = ("ko", "en")
+LANG_KEY = "shared_lang"
+MISSING = "⟦{}⟧"
+
+
+def _flatten(table: dict, prefix: str = "") -> dict[str, str]:
+    flat = {}
+    for name, value in table.items():
+        key = f"{prefix}{name}"
+        if isinstance(value, dict):
+            flat.update(_flatten(value, key + "."))
+        else:
+            flat[key] = str(value)
+    return flat
+
+
+@functools.cache
+def labels(lang: str) -> dict[str, str]:
+    """Every short label of one language, as a flat {"page.key": text} table."""
+    with open(CONTENT / lang / "labels.toml", "rb") as f:
+        return _flatten(tomllib.load(f))
+
+
+@functools.cache
+def prose_sections(lang: str, page: str) -> dict[str, str]:
+    """The Markdown file of one page, cut into sections at lines `<!-- name -->`."""
+    text = (CONTENT / lang / f"{page}.md").read_text(encoding="utf-8")
+    parts = re.split(r"^<!--\s*([\w.-]+)\s*-->\s*$", text, flags=re.MULTILINE)
+    return {name: body.strip() for name, body in zip(parts[1::2], parts[2::2])}
+
+
+def lang() -> str:
+    """The language in force: the sidebar's choice, else the browser's, else English."""
+    return st.session_state.get(LANG_KEY) or browser_lang()
+
+
+def browser_lang() -> str:
+    locale = st.context.locale or ""
+    return "ko" if locale.lower().startswith("ko") else "en"
+
+
+def t(key: str, **values) -> str:
+    """The label `key` in the current language, with {placeholders} filled in."""
+    text = labels(lang()).get(key)
+    if text is None:
+        return MISSING.format(key)
+    return text.format(**values) if values else text
+
+
+def prose(page: str, section: str) -> str:
+    """A Markdown section of a page's prose in the current language."""
+    return prose_sections(lang(), page).get(section, MISSING.format(f"{page}/{section}"))

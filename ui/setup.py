@@ -1,0 +1,139 @@
+"""The set-up every page calls first: page config, sidebar (navigation and shared settings).
+
+The shared settings live in session-state keys prefixed `shared_`; the widgets keep them across
+page switches with persist_state="session".
+"""
+
+from dataclasses import dataclass
+
+import streamlit as st
+
+from core.attention import valid_head_counts
+from core.pipeline import PipelineTrace
+from core.tokenizer import MAX_TOKENS
+from ui import engine
+from ui.i18n import LANG_KEY, LANGS, browser_lang, labels, lang, t
+
+# (page id, script path, icon): the order of the sidebar and of the overview's list.
+PAGES = (
+    ("overview", "app.py", "🧭"),
+    ("embedding", "pages/1_embedding.py", "🔤"),
+    ("positional", "pages/2_positional_encoding.py", "〰️"),
+    ("qkv", "pages/3_query_key_value.py", "🔑"),
+    ("attention", "pages/4_self_attention.py", "🎯"),
+    ("multihead", "pages/5_multi_head_attention.py", "🧩"),
+)
+D_MODEL = {"min": 8, "max": 512, "step": 8, "default": 64}
+DEFAULT_HEADS = 4
+MAX_HEADS = 16
+SEED = {"min": 0, "max": 9999, "default": 0}
+EXAMPLES = ("example.animal", "example.korean", "example.cat", "example.bank")
+KEYS = ("shared_text", "shared_d_model", "shared_n_heads", "shared_seed")
+
+
+@dataclass(frozen=True)
+class Settings:
+    """What the learner chose in the sidebar, shared by every page."""
+
+    lang: str
+    text: str
+    d_model: int
+    n_heads: int
+    seed: int
+
+    @property
+    def d_head(self) -> int:
+        return self.d_model // self.n_heads
+
+    def trace(self, causal: bool = False, positional: str = "sinusoidal") -> PipelineTrace:
+        return engine.pipeline(self.text, self.d_model, self.n_heads, self.seed, causal, positional)
+
+
+def _default_text(language: str) -> str:
+    return labels(language)["example.default"]
+
+
+def _init_state() -> None:
+    """First run of a session: language from ?lang= or the browser; sentence from ?text=."""
+    state = st.session_state
+    if LANG_KEY not in state:
+        asked = st.query_params.get("lang", "")
+        state[LANG_KEY] = asked if asked in LANGS else browser_lang()
+    if "shared_text" not in state:
+        state["shared_text"] = st.query_params.get("text", _default_text(state[LANG_KEY]))[:2000]
+    state.setdefault("shared_d_model", D_MODEL["default"])
+    state.setdefault("shared_seed", SEED["default"])
+    heads = valid_head_counts(state["shared_d_model"], MAX_HEADS)
+    if state.get("shared_n_heads") not in heads:  # d_model changed: keep the nearest valid count
+        wanted = state.get("shared_n_heads", DEFAULT_HEADS)
+        state["shared_n_heads"] = min(heads, key=lambda h: (abs(h - wanted), h))
+
+
+def _switch_language() -> None:
+    """Swap the example sentence too, if the learner had not typed their own."""
+    new = st.session_state[LANG_KEY]
+    other = [code for code in LANGS if code != new][0]
+    if st.session_state.get("shared_text") == _default_text(other):
+        st.session_state["shared_text"] = _default_text(new)
+
+
+def _use_example(key: str) -> None:
+    st.session_state["shared_text"] = t(key)
+
+
+def _reset() -> None:
+    for key in KEYS:
+        st.session_state.pop(key, None)
+    st.session_state["shared_text"] = _default_text(lang())
+
+
+def example_buttons(place: str) -> None:
+    """One button per example sentence; `place` keeps the keys of two sets apart."""
+    for key in EXAMPLES:
+        st.button(t(key), key=f"{place}_{key}", on_click=_use_example, args=(key,),
+                  width="stretch")
+
+
+def _sidebar() -> None:
+    sb = st.sidebar
+    sb.segmented_control(t("settings.language"), LANGS, key=LANG_KEY, on_change=_switch_language,
+                         format_func=lambda code: t(f"language.{code}"), persist_state="session",
+                         required=True)
+    sb.header(t("nav.title"))
+    for page_id, path, icon in PAGES:
+        sb.page_link(path, label=t(f"nav.{page_id}"), icon=icon)
+    sb.header(t("settings.title"))
+    sb.text_area(t("settings.sentence"), key="shared_text", max_chars=2000, height=80,
+                 help=t("settings.sentence_help", max=MAX_TOKENS), persist_state="session")
+    with sb.expander(t("settings.examples")):
+        example_buttons("sidebar")
+    sb.slider(t("settings.d_model"), D_MODEL["min"], D_MODEL["max"], step=D_MODEL["step"],
+              key="shared_d_model", help=t("settings.d_model_help"), persist_state="session")
+    heads = valid_head_counts(st.session_state["shared_d_model"], MAX_HEADS)
+    sb.select_slider(t("settings.n_heads"), options=heads, key="shared_n_heads",
+                     help=t("settings.n_heads_help"), persist_state="session")
+    d_model, n_heads = st.session_state["shared_d_model"], st.session_state["shared_n_heads"]
+    sb.caption(t("settings.d_head_live", d_model=d_model, n_heads=n_heads, d_head=d_model // n_heads))
+    sb.number_input(t("settings.seed"), SEED["min"], SEED["max"], step=1, key="shared_seed",
+                    help=t("settings.seed_help"), persist_state="session")
+    sb.button(t("settings.reset"), on_click=_reset, width="stretch")
+
+
+def page(page_id: str) -> Settings:
+    """Draw the sidebar and the page title; stop with a friendly prompt if the sentence is empty."""
+    st.set_page_config(page_title=f"{t(f'nav.{page_id}')} · Attention Playground",
+                       page_icon="🎯", layout="wide")
+    _init_state()
+    _sidebar()
+    st.title(t(f"{page_id}.title"))
+    state = st.session_state
+    settings = Settings(lang(), state["shared_text"], state["shared_d_model"],
+                        state["shared_n_heads"], int(state["shared_seed"]))
+    trace = settings.trace()
+    if not trace.tokens:
+        st.info(t("common.empty_sentence"))
+        example_buttons("main")
+        st.stop()
+    if trace.truncated:
+        st.warning(t("common.truncated", n_found=trace.n_found, max=MAX_TOKENS))
+    return settings

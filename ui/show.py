@@ -1,0 +1,38 @@
+"""Small drawing helpers shared by pages: a matrix with its shape, a formula, prose, a table."""
+
+import altair as alt
+import numpy as np
+import pandas as pd
+import streamlit as st
+
+from ui.code import code_that_ran  # noqa: F401  (pages call show.code_that_ran)
+from ui.i18n import prose, t
+
+
+def shape_text(name: str, array: np.ndarray, dims: str) -> str:
+    """'W_Q: (d_model, d_model) = (64, 64)' — the paper's letters and the numbers."""
+    numbers = " × ".join(str(n) for n in array.shape)
+    return f"{name} : ({dims}) = ({numbers})"
+
+
+def chart(figure: alt.Chart, name: str, array: np.ndarray, dims: str, **kwargs):
+    """Draw a chart with its shape written above it."""
+    st.markdown(f"**{name}** &nbsp; `({dims})` = `{' × '.join(str(n) for n in array.shape)}`")
+    return st.altair_chart(figure, width="stretch", **kwargs)
+
+
+def section(page: str, name: str) -> None:
+    """A Markdown section of the page's prose (our own text, never the learner's)."""
+    st.markdown(prose(page, name))
+
+
+def formula(latex: str) -> None:
+    st.latex(latex)
+
+
+def tokens_table(tokens, ids=None) -> None:
+    """The learner's tokens as a table: shown as plain text, never as Markdown or HTML."""
+    data = {t("common.position"): range(len(tokens)), t("common.token"): list(tokens)}
+    if ids is not None:
+        data["id"] = [int(i) for i in ids]
+    st.dataframe(pd.DataFrame(data), hide_index=True, width="content")
