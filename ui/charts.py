@@ -5,6 +5,8 @@ centred on 0 (blue–orange). Both are safe for colour-blind readers. Token axes
 "i·token" and kept in sentence order, so a repeated word keeps its own row.
 """
 
+import json
+
 import altair as alt
 import numpy as np
 import pandas as pd
@@ -12,7 +14,8 @@ import pandas as pd
 WEIGHTS_SCHEME = "viridis"
 SIGNED_SCHEME = "blueorange"
 MASKED_COLOR = "#d9d9d9"
-CELL = 18  # pixels per heatmap cell where the matrix is small enough to show every cell
+CELL = 20  # pixels per heatmap row
+AXIS_ROOM = 110  # pixels for the rotated column labels and the axis titles
 
 
 def token_labels(tokens) -> list[str]:
@@ -31,16 +34,15 @@ def _axis_frame(values: np.ndarray, rows: list[str], cols: list[str]) -> pd.Data
 
 
 def heatmap(values: np.ndarray, rows: list[str], cols: list[str], *, kind: str,
-            row_title: str, col_title: str, value_title: str, height: int | None = None,
-            select: str | None = None) -> alt.Chart:
+            row_title: str, col_title: str, value_title: str, select: str | None = None,
+            masked_label: str = "masked (−∞)") -> alt.Chart:
     """A matrix as coloured cells with hover values.
 
     kind: "weights" (fixed 0–1 scale), "signed" (diverging, centred on 0) or "positive".
-    Masked entries (-inf) are drawn grey and read "masked" on hover, never as a number.
+    Masked entries (-inf) are drawn grey and read `masked_label` on hover, never as a number.
     """
     masked = np.isneginf(values)
-    data = _axis_frame(np.where(masked, np.nan, values), rows, cols)
-    data["masked"] = masked.ravel()
+    data = _axis_frame(np.where(masked, 0.0, values), rows, cols)
     if kind == "weights":
         scale = alt.Scale(scheme=WEIGHTS_SCHEME, domain=[0, 1])
     elif kind == "signed":
@@ -49,22 +51,24 @@ def heatmap(values: np.ndarray, rows: list[str], cols: list[str], *, kind: str,
         scale = alt.Scale(scheme=SIGNED_SCHEME, domain=[-m, m], domainMid=0)
     else:
         scale = alt.Scale(scheme=WEIGHTS_SCHEME)
-    color = alt.condition("datum.masked", alt.value(MASKED_COLOR),
-                          alt.Color("value:Q", scale=scale, title=value_title))
-    sort_rows, sort_cols = list(rows), list(cols)
-    chart = alt.Chart(data).mark_rect().encode(
-        x=alt.X("col:N", sort=sort_cols, title=col_title, axis=alt.Axis(labelAngle=-45)),
-        y=alt.Y("row:N", sort=sort_rows, title=row_title),
+    color = alt.Color("value:Q", scale=scale, title=value_title)
+    shown = "format(datum.value, '.4f')"
+    if masked.any():
+        data["masked"] = masked.ravel()
+        color = alt.condition("datum.masked", alt.value(MASKED_COLOR), color)
+        shown = f"datum.masked ? {json.dumps(masked_label)} : {shown}"
+    chart = alt.Chart(data).transform_calculate(shown=shown).mark_rect().encode(
+        x=alt.X("col:N", sort=list(cols), title=col_title, axis=alt.Axis(labelAngle=-45)),
+        y=alt.Y("row:N", sort=list(rows), title=row_title),
         color=color,
         tooltip=[alt.Tooltip("row:N", title=row_title), alt.Tooltip("col:N", title=col_title),
-                 alt.Tooltip("value:Q", title=value_title, format=".4f"),
-                 alt.Tooltip("masked:N", title="masked")],
+                 alt.Tooltip("shown:N", title=value_title)],
     )
     if select:
-        pick = alt.selection_point(name=select, fields=["row"], on="click", clear=False)
-        chart = chart.add_params(pick)
-    rows_px = height or max(120, min(CELL * len(rows), 600))
-    return chart.properties(height=rows_px)
+        chart = chart.add_params(
+            alt.selection_point(name=select, fields=["row"], on="click", clear=False))
+    # Streamlit fits the chart to a fixed height (a Step size is ignored): rows + room for axes.
+    return chart.properties(height=CELL * len(rows) + AXIS_ROOM)
 
 
 def bars(values: np.ndarray, labels: list[str], *, label_title: str, value_title: str,
@@ -103,7 +107,7 @@ def lines(x: np.ndarray, series: dict[str, np.ndarray], *, x_title: str, y_title
 def scatter(points: np.ndarray, labels: list[str], *, x_title: str, y_title: str) -> alt.Chart:
     """Labelled points in 2-D (e.g. a PCA projection of token vectors)."""
     data = pd.DataFrame({"x": points[:, 0], "y": points[:, 1], "label": labels})
-    base = alt.Chart(data).encode(
+    base = alt.Chart().encode(
         x=alt.X("x:Q", title=x_title), y=alt.Y("y:Q", title=y_title),
         tooltip=[alt.Tooltip("label:N"), alt.Tooltip("x:Q", format=".3f"),
                  alt.Tooltip("y:Q", format=".3f")],

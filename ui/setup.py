@@ -16,12 +16,12 @@ from ui.i18n import LANG_KEY, LANGS, browser_lang, labels, lang, t
 
 # (page id, script path, icon): the order of the sidebar and of the overview's list.
 PAGES = (
-    ("overview", "app.py", "🧭"),
-    ("embedding", "pages/1_embedding.py", "🔤"),
-    ("positional", "pages/2_positional_encoding.py", "〰️"),
-    ("qkv", "pages/3_query_key_value.py", "🔑"),
-    ("attention", "pages/4_self_attention.py", "🎯"),
-    ("multihead", "pages/5_multi_head_attention.py", "🧩"),
+    ("overview", "app.py", ":material/home:"),
+    ("embedding", "pages/1_embedding.py", ":material/table_rows:"),
+    ("positional", "pages/2_positional_encoding.py", ":material/timeline:"),
+    ("qkv", "pages/3_query_key_value.py", ":material/key:"),
+    ("attention", "pages/4_self_attention.py", ":material/center_focus_strong:"),
+    ("multihead", "pages/5_multi_head_attention.py", ":material/view_module:"),
 )
 D_MODEL = {"min": 8, "max": 512, "step": 8, "default": 64}
 DEFAULT_HEADS = 4
@@ -121,8 +121,7 @@ def _sidebar() -> None:
 
 def page(page_id: str) -> Settings:
     """Draw the sidebar and the page title; stop with a friendly prompt if the sentence is empty."""
-    st.set_page_config(page_title=f"{t(f'nav.{page_id}')} · Attention Playground",
-                       page_icon="🎯", layout="wide")
+    st.set_page_config(page_title=f"{t(f'nav.{page_id}')} · Attention Playground", layout="wide")
     _init_state()
     _sidebar()
     st.title(t(f"{page_id}.title"))

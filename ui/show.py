@@ -31,8 +31,12 @@ def formula(latex: str) -> None:
 
 
 def tokens_table(tokens, ids=None) -> None:
-    """The learner's tokens as a table: shown as plain text, never as Markdown or HTML."""
-    data = {t("common.position"): range(len(tokens)), t("common.token"): list(tokens)}
+    """The learner's tokens as a wide table, one column per position.
+
+    A dataframe shows text as text: the learner's input never passes through Markdown or HTML.
+    """
+    rows = {t("common.token"): list(tokens)}
     if ids is not None:
-        data["id"] = [int(i) for i in ids]
-    st.dataframe(pd.DataFrame(data), hide_index=True, width="content")
+        rows["id"] = [str(int(i)) for i in ids]
+    table = pd.DataFrame.from_dict(rows, orient="index", columns=[str(i) for i in range(len(tokens))])
+    st.dataframe(table, width="stretch")

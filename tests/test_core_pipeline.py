@@ -1,0 +1,77 @@
+"""The whole path for one sentence: tokens → embedding → + position → attention."""
+
+import math
+
+import numpy as np
+import pytest
+
+from core.pipeline import encode_positions, run_pipeline
+
+SENTENCE = "The animal didn't cross the street because it was too tired"
+
+
+def test_pipeline_input_is_embedding_plus_positions():
+    trace = run_pipeline(SENTENCE, d_model=16, n_heads=2, seed=1)
+    np.testing.assert_array_equal(trace.x, trace.embedding.vectors + trace.positional)
+
+
+def test_pipeline_positions_are_the_paper_sinusoids_by_default():
+    trace = run_pipeline("a b c", d_model=4, n_heads=1)
+    for pos in range(3):
+        for i in range(2):
+            angle = pos / 10000 ** (2 * i / 4)
+            assert abs(trace.positional[pos, 2 * i] - math.sin(angle)) <= 1e-12
+            assert abs(trace.positional[pos, 2 * i + 1] - math.cos(angle)) <= 1e-12
+
+
+def test_pipeline_without_positions_adds_zeros():
+    trace = run_pipeline(SENTENCE, d_model=8, n_heads=2, positional="none")
+    np.testing.assert_array_equal(trace.x, trace.embedding.vectors)
+
+
+def test_unknown_positional_kind_raises_value_error():
+    with pytest.raises(ValueError, match="sinusoidal"):
+        encode_positions(3, 8, "rotary")
+
+
+def test_pipeline_projections_are_x_times_weights():
+    trace = run_pipeline(SENTENCE, d_model=16, n_heads=4, seed=2)
+    np.testing.assert_allclose(trace.projections.q, trace.x @ trace.params.w_q, atol=1e-12)
+    np.testing.assert_allclose(trace.projections.k, trace.x @ trace.params.w_k, atol=1e-12)
+    np.testing.assert_allclose(trace.projections.v, trace.x @ trace.params.w_v, atol=1e-12)
+
+
+def test_pipeline_shapes_follow_the_sentence_and_sizes():
+    trace = run_pipeline(SENTENCE, d_model=16, n_heads=4)
+    seq_len = 13  # 11 words, and "didn't" gives "didn", "'", "t"
+    assert len(trace.tokens) == seq_len
+    assert trace.x.shape == (seq_len, 16)
+    assert trace.attention.weights.shape == (4, seq_len, seq_len)
+    assert trace.attention.output.shape == (seq_len, 16)
+
+
+def test_pipeline_reports_truncation():
+    trace = run_pipeline("a b c d e f", d_model=8, n_heads=2, max_tokens=4)
+    assert (trace.tokens, trace.truncated, trace.n_found) == (("a", "b", "c", "d"), True, 6)
+
+
+def test_pipeline_causal_flag_reaches_attention():
+    weights = run_pipeline(SENTENCE, d_model=8, n_heads=2, causal=True).attention.weights
+    assert np.all(np.triu(weights, k=1) == 0.0)
+
+
+def test_pipeline_rejects_bad_head_count_before_any_work():
+    with pytest.raises(ValueError, match="divide"):
+        run_pipeline(SENTENCE, d_model=10, n_heads=4)
+
+
+def test_pipeline_is_reproducible_for_the_same_seed():
+    a = run_pipeline(SENTENCE, d_model=16, n_heads=2, seed=5).attention.output
+    b = run_pipeline(SENTENCE, d_model=16, n_heads=2, seed=5).attention.output
+    np.testing.assert_array_equal(a, b)
+
+
+def test_pipeline_of_empty_text_gives_empty_arrays():
+    trace = run_pipeline("   ", d_model=8, n_heads=2)
+    assert trace.tokens == ()
+    assert trace.attention.output.shape == (0, 8)
