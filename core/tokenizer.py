@@ -9,7 +9,14 @@ from dataclasses import dataclass
 
 MAX_TOKENS = 32  # the most tokens a sentence may have; longer text is cut to this many
 ZWJ = "\u200d"  # zero-width joiner: glues emoji into one picture (👩‍💻)
-KEEP_FORMAT = {ZWJ, "\u200c"}  # format characters that belong inside a token
+ZWNJ = "\u200c"  # zero-width non-joiner: part of Persian and Indic words
+SKIN_TONES = ("\U0001f3fb", "\U0001f3ff")  # emoji modifiers 🏻 … 🏿
+TAGS = ("\U000e0020", "\U000e007f")  # tag letters: spell out subdivision flags (🏴󠁧󠁢󠁳󠁣󠁴󠁿)
+
+
+def _is_kept_format(ch: str) -> bool:
+    """Format characters that belong inside a token: joiners, and the tags of a flag."""
+    return ch in (ZWJ, ZWNJ) or TAGS[0] <= ch <= TAGS[1]
 
 
 @dataclass(frozen=True)
@@ -29,7 +36,7 @@ def clean(text: str) -> str:
         category = unicodedata.category(ch)
         if ch.isspace():
             kept.append(" ")
-        elif category in ("Cc", "Cs") or (category == "Cf" and ch not in KEEP_FORMAT):
+        elif category in ("Cc", "Cs") or (category == "Cf" and not _is_kept_format(ch)):
             continue
         else:
             kept.append(ch)
@@ -50,32 +57,59 @@ def _is_flag_letter(ch: str) -> bool:
     return "\U0001f1e6" <= ch <= "\U0001f1ff"
 
 
+def _word_end(chunk: str, j: int) -> int:
+    """Extend a word over letters, marks, and joiners that sit between two word characters."""
+    while j < len(chunk):
+        if _kind(chunk[j]) == "word":
+            j += 1
+        elif chunk[j] in (ZWJ, ZWNJ) and j + 1 < len(chunk) and _kind(chunk[j + 1]) == "word":
+            j += 2
+        else:
+            break
+    return j
+
+
+def _emoji_end(chunk: str, i: int) -> int:
+    """Extend an emoji over a flag's second letter, joiners, marks, skin tones and tags."""
+    j = i + 1
+    if _is_flag_letter(chunk[i]) and j < len(chunk) and _is_flag_letter(chunk[j]):
+        j += 1  # two regional-indicator letters make one flag (🇰🇷)
+    while j < len(chunk) and (
+        _is_kept_format(chunk[j])
+        or chunk[j - 1] == ZWJ
+        or unicodedata.category(chunk[j]).startswith("M")
+        or SKIN_TONES[0] <= chunk[j] <= SKIN_TONES[1]
+    ):
+        j += 1
+    return j
+
+
 def _split_chunk(chunk: str) -> list[str]:
     """Split one whitespace-free chunk into word runs, single punctuation marks and emoji."""
     tokens: list[str] = []
     i = 0
     while i < len(chunk):
+        if chunk[i] in (ZWJ, ZWNJ):  # a joiner with nothing before it joins nothing
+            i += 1
+            continue
         kind = _kind(chunk[i])
-        j = i + 1
         if kind == "word":
-            while j < len(chunk) and _kind(chunk[j]) == "word":
-                j += 1
-        elif kind == "symbol":  # an emoji and its modifiers, joiners and skin tones
-            if _is_flag_letter(chunk[i]) and j < len(chunk) and _is_flag_letter(chunk[j]):
-                j += 1  # two regional-indicator letters make one flag (🇰🇷)
-            while j < len(chunk) and (
-                chunk[j] in KEEP_FORMAT
-                or chunk[j - 1] == ZWJ
-                or unicodedata.category(chunk[j]) in ("Mn", "Me", "Sk")
-            ):
+            j = _word_end(chunk, i + 1)
+        elif kind == "symbol":
+            j = _emoji_end(chunk, i)
+        else:  # one punctuation mark, with any marks on it (the keycap #️⃣)
+            j = i + 1
+            while j < len(chunk) and unicodedata.category(chunk[j]).startswith("M"):
                 j += 1
         tokens.append(chunk[i:j])
         i = j
-    return [token for token in tokens if token.strip(ZWJ + "\u200c")]
+    return tokens
 
 
 def tokenize(text: str, max_tokens: int = MAX_TOKENS) -> TokenizeResult:
     """Tokens of `text`: split on whitespace, then punctuation split off; at most max_tokens."""
+    if max_tokens < 0:
+        raise ValueError(f"max_tokens must be 0 or more, not {max_tokens}")
     tokens = [token for chunk in clean(text).split() for token in _split_chunk(chunk)]
     return TokenizeResult(
         tokens=tuple(tokens[:max_tokens]),
