@@ -52,3 +52,26 @@ def head_distance(weights: np.ndarray) -> np.ndarray:
     """
     diff = weights[:, None] - weights[None, :]  # (n_heads, n_heads, seq_len, seq_len)
     return 0.5 * np.abs(diff).sum(axis=-1).mean(axis=-1)  # (n_heads, n_heads)
+
+
+def query_key_dots(q: np.ndarray, k: np.ndarray, i: int) -> np.ndarray:
+    """q_i · k_j for every token j: how well token i's query matches each key (not yet scaled).
+
+    Over all d_model columns this is the sum of the per-head dot products: head h adds
+    q_i[cols_h] · k_j[cols_h] for its own columns.
+    """
+    return k @ q[i]  # (seq_len, d_model) @ (d_model,) -> (seq_len,)
+
+
+def mean_head_distance(distance: np.ndarray) -> float:
+    """The average of head_distance over pairs of different heads; 0.0 with a single head."""
+    n_heads = len(distance)
+    if n_heads < 2:
+        return 0.0
+    others = ~np.eye(n_heads, dtype=bool)  # (n_heads, n_heads) leaves out each head vs itself
+    return float(distance[others].mean())
+
+
+def head_average(weights: np.ndarray) -> np.ndarray:
+    """The heads' weights averaged: (n_heads, seq_q, seq_k) -> (seq_q, seq_k); rows still sum to 1."""
+    return weights.mean(axis=0)

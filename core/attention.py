@@ -150,3 +150,45 @@ def multi_head_attention(
     return MultiHeadTrace(
         q, k, v, attn.dot_products, attn.scores, attn.weights, attn.output, concat, output
     )
+
+
+def token_qkv(proj: Projections, i: int) -> np.ndarray:
+    """Token i's query, key and value, stacked as three rows."""
+    return np.stack([proj.q[i], proj.k[i], proj.v[i]])  # 3 × (d_model,) -> (3, d_model)
+
+
+def head_columns(d_model: int, n_heads: int) -> list[tuple[int, int]]:
+    """The columns [start, stop) of q, k and v that each head takes in split_heads."""
+    d_head = d_model // n_heads
+    return [(h * d_head, (h + 1) * d_head) for h in range(n_heads)]
+
+
+def head_columns(d_model: int, n_heads: int) -> list[tuple[int, int]]:
+    """First and last column of each head's block: head h owns h·d_head … (h+1)·d_head − 1."""
+    d_head = d_model // n_heads
+    return [(h * d_head, (h + 1) * d_head - 1) for h in range(n_heads)]
+
+
+@dataclass(frozen=True)
+class QueryTrace:
+    """One query token's attention written out key by key: row i of an AttentionTrace."""
+
+    dot_products: np.ndarray  # (seq_k,) q_i·k_j before scaling
+    scores: np.ndarray  # (seq_k,) divided by √d_k, blocked keys -inf
+    weights: np.ndarray  # (seq_k,) softmax over the keys: sums to 1
+    contributions: np.ndarray  # (seq_k, d_v) w_j · v_j: what each key passes on
+    output: np.ndarray  # (d_v,) Σ_j w_j v_j: equals row i of the full output
+
+
+def attend_one_query(
+    q: np.ndarray, k: np.ndarray, v: np.ndarray, i: int, causal: bool = False
+) -> QueryTrace:
+    """Row i of softmax(q kᵀ / √d_k) v, one key at a time: output_i = Σ_j w_j v_j."""
+    d_k = q.shape[-1]
+    dot_products = k @ q[i]  # (seq_k, d_k) @ (d_k,) -> (seq_k,)
+    scores = dot_products / np.sqrt(d_k)  # (seq_k,)
+    if causal:
+        scores = np.where(np.arange(len(k)) > i, -np.inf, scores)  # keys after i are blocked
+    weights = softmax(scores)  # (seq_k,)
+    contributions = weights[:, None] * v  # (seq_k, 1) * (seq_k, d_v) -> (seq_k, d_v)
+    return QueryTrace(dot_products, scores, weights, contributions, contributions.sum(axis=0))

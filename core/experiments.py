@@ -84,3 +84,21 @@ def scaling_experiment(d_ks, seq_len: int = 16, seed: int = 0, n_rows: int = 256
                      entropy(scaled).mean(), entropy(unscaled).mean()))
     cols = np.array(rows, dtype=float).T.reshape(6, -1)  # (6, n)
     return ScalingTrace(cols[0].astype(int), *cols[1:], uniform_entropy=float(np.log(seq_len)))
+
+
+def order_change(trace: OrderTrace, with_pe: bool = True) -> np.ndarray:
+    """Per token of the shuffled sentence: the largest change of its output after the move.
+
+    Token i of the shuffled sentence stood at position perm[i] before; compare its two outputs.
+    Without PE every entry is ~0 (rounding only); with PE they are not. The max is gap_pe.
+    """
+    if with_pe:
+        before, after = trace.output_pe[trace.perm], trace.output_pe_shuffled  # (seq_len, d_model)
+    else:
+        before, after = trace.output_plain[trace.perm], trace.output_plain_shuffled
+    return np.abs(after - before).max(axis=-1)  # (seq_len,)
+
+
+def order_matters(gap: float, tolerance: float = 1e-9) -> bool:
+    """True when a gap is more than floating-point rounding (which is ~1e-16 here)."""
+    return gap > tolerance

@@ -27,3 +27,18 @@ def learned_encoding(seq_len: int, d_model: int, seed: int = 0) -> np.ndarray:
     """
     rng = np.random.default_rng([seed, 0x0E])  # its own stream, apart from the embeddings
     return rng.standard_normal((seq_len, d_model)) * np.sqrt(0.5)  # (seq_len, d_model)
+
+
+def wavelength(column: int, d_model: int) -> float:
+    """How many positions one full cycle of a column spans: 2π · 10000^(2i / d_model).
+
+    Columns 2i (sin) and 2i+1 (cos) share i and so share a wavelength. Column 0 repeats every
+    2π ≈ 6.3 positions; the last columns take almost 2π · 10000 positions for one cycle.
+    """
+    i = column // 2  # the i of 2i and 2i+1
+    return float(2 * np.pi * 10000 ** (2 * i / d_model))
+
+
+def column_waves(encoding: np.ndarray, columns) -> np.ndarray:
+    """Chosen columns of an encoding as curves over position: row j is column columns[j]."""
+    return encoding[:, list(columns)].T  # (seq_len, d_model) -> (n_columns, seq_len)

@@ -114,3 +114,58 @@ def scatter(points: np.ndarray, labels: list[str], *, x_title: str, y_title: str
     )
     return (base.mark_circle(size=90) + base.mark_text(dx=8, align="left").encode(text="label:N")
             ).properties(height=320)
+
+
+def position_labels(tokens, n_positions: int) -> list[str]:
+    """Row labels for positions: 'i·token' inside the sentence, a bare 'i' after its end.
+
+    A bare number never contains '·', so it cannot collide with a token label.
+    """
+    labels = token_labels(tokens)[:n_positions]
+    return labels + [str(i) for i in range(len(labels), n_positions)]
+
+
+def token_rows(rows: dict[str, list]) -> pd.DataFrame:
+    """Several rows of tokens (or numbers) as one wide table, one column per position."""
+    width = max((len(row) for row in rows.values()), default=0)
+    return pd.DataFrame.from_dict({name: [str(v) for v in row] for name, row in rows.items()},
+                                  orient="index", columns=[str(i) for i in range(width)])
+
+
+def head_grid(weights: np.ndarray, labels: list[str], heads: list[str], *, row_title: str,
+              col_title: str, value_title: str, head_title: str, columns: int = 4) -> alt.Chart:
+    """Every head's attention weights as small multiples, rows of `columns`, one fixed 0–1 scale.
+
+    weights: (n_heads, seq_q, seq_k); labels: the token labels; heads: one title per head.
+    """
+    n_heads, n_rows, n_cols = weights.shape
+    frames = [_axis_frame(w, labels, labels).assign(head=name) for w, name in zip(weights, heads)]
+    data = pd.concat(frames, ignore_index=True)
+    data["head"] = pd.Categorical(data["head"], categories=heads)
+    cell = min(24, max(6, 240 // max(n_rows, n_cols)))  # pixels per cell: 32 tokens still fit
+    font = 10 if cell >= 12 else 7
+    return alt.Chart(data).mark_rect().encode(
+        x=alt.X("col:N", sort=list(labels), title=col_title,
+                axis=alt.Axis(labelAngle=-45, labelFontSize=font)),
+        y=alt.Y("row:N", sort=list(labels), title=row_title, axis=alt.Axis(labelFontSize=font)),
+        color=alt.Color("value:Q", scale=alt.Scale(scheme=WEIGHTS_SCHEME, domain=[0, 1]),
+                        title=value_title),
+        tooltip=[alt.Tooltip("head:N", title=head_title),
+                 alt.Tooltip("row:N", title=row_title), alt.Tooltip("col:N", title=col_title),
+                 alt.Tooltip("value:Q", title=value_title, format=".4f")],
+    ).properties(width=cell * n_cols, height=cell * n_rows).facet(
+        facet=alt.Facet("head:N", sort=list(heads), title=None), columns=columns,
+    ).resolve_scale(color="shared")
+
+
+def lines_log2(x: np.ndarray, series: dict[str, np.ndarray], *, x_title: str, y_title: str,
+               series_title: str) -> alt.Chart:
+    """`lines` with x on a base-2 log axis, ticks at the given x values (e.g. d_k = 4 … 512)."""
+    return lines(x, series, x_title=x_title, y_title=y_title, series_title=series_title).encode(
+        x=alt.X("x:Q", title=x_title, scale=alt.Scale(type="log", base=2),
+                axis=alt.Axis(values=[float(v) for v in x], format="d")))
+
+
+def number_table(values: np.ndarray, rows: list[str], cols: list[str]) -> pd.DataFrame:
+    """A matrix as a table with named rows and columns, rounded to 4 decimals."""
+    return pd.DataFrame(np.round(values.astype(np.float64), 4), index=rows, columns=cols)

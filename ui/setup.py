@@ -1,7 +1,7 @@
 """The set-up every page calls first: page config, sidebar (navigation and shared settings).
 
-The shared settings live in session-state keys prefixed `shared_`; the widgets keep them across
-page switches with persist_state="session".
+The shared settings live in our own session-state keys prefixed `shared_`, so they survive page
+switches (Streamlit drops the state of widgets that a page does not draw).
 """
 
 from dataclasses import dataclass
@@ -29,6 +29,7 @@ MAX_HEADS = 16
 SEED = {"min": 0, "max": 9999, "default": 0}
 EXAMPLES = ("example.animal", "example.korean", "example.cat", "example.bank")
 KEYS = ("shared_text", "shared_d_model", "shared_n_heads", "shared_seed")
+MAX_CHARS = 2000  # the sentence box takes at most this many characters
 
 
 @dataclass(frozen=True)
@@ -54,13 +55,14 @@ def _default_text(language: str) -> str:
 
 
 def _init_state() -> None:
-    """First run of a session: language from ?lang= or the browser; sentence from ?text=."""
+    """Fill in missing settings: language from ?lang= or the browser, sentence from ?text=."""
     state = st.session_state
-    if LANG_KEY not in state:
+    if state.get(LANG_KEY) not in LANGS:
         asked = st.query_params.get("lang", "")
         state[LANG_KEY] = asked if asked in LANGS else browser_lang()
     if "shared_text" not in state:
-        state["shared_text"] = st.query_params.get("text", _default_text(state[LANG_KEY]))[:2000]
+        state["shared_text"] = st.query_params.get("text", _default_text(state[LANG_KEY]))
+    state["shared_text"] = str(state["shared_text"])[:MAX_CHARS]
     state.setdefault("shared_d_model", D_MODEL["default"])
     state.setdefault("shared_seed", SEED["default"])
     heads = valid_head_counts(state["shared_d_model"], MAX_HEADS)
@@ -69,12 +71,24 @@ def _init_state() -> None:
         state["shared_n_heads"] = min(heads, key=lambda h: (abs(h - wanted), h))
 
 
+# Streamlit forgets a widget's value when the learner switches pages, so each sidebar widget
+# (key "sidebar_x") is loaded from our own key ("shared_x") before it is drawn, and stores its
+# value back there when the learner changes it.
+def _load(name: str) -> str:
+    st.session_state[f"sidebar_{name}"] = st.session_state[f"shared_{name}"]
+    return f"sidebar_{name}"
+
+
+def _store(name: str) -> None:
+    st.session_state[f"shared_{name}"] = st.session_state[f"sidebar_{name}"]
+
+
 def _switch_language() -> None:
-    """Swap the example sentence too, if the learner had not typed their own."""
-    new = st.session_state[LANG_KEY]
-    other = [code for code in LANGS if code != new][0]
-    if st.session_state.get("shared_text") == _default_text(other):
-        st.session_state["shared_text"] = _default_text(new)
+    """Store the new language; swap the example sentence too if the learner had not typed one."""
+    old = st.session_state[LANG_KEY]
+    _store("lang")
+    if st.session_state.get("shared_text") == _default_text(old):
+        st.session_state["shared_text"] = _default_text(st.session_state[LANG_KEY])
 
 
 def _use_example(key: str) -> None:
@@ -96,26 +110,26 @@ def example_buttons(place: str) -> None:
 
 def _sidebar() -> None:
     sb = st.sidebar
-    sb.segmented_control(t("settings.language"), LANGS, key=LANG_KEY, on_change=_switch_language,
-                         format_func=lambda code: t(f"language.{code}"), persist_state="session",
-                         required=True)
+    sb.segmented_control(t("settings.language"), LANGS, key=_load("lang"), required=True,
+                         on_change=_switch_language, format_func=lambda code: t(f"language.{code}"))
     sb.header(t("nav.title"))
     for page_id, path, icon in PAGES:
         sb.page_link(path, label=t(f"nav.{page_id}"), icon=icon)
     sb.header(t("settings.title"))
-    sb.text_area(t("settings.sentence"), key="shared_text", max_chars=2000, height=80,
-                 help=t("settings.sentence_help", max=MAX_TOKENS), persist_state="session")
+    sb.text_area(t("settings.sentence"), key=_load("text"), on_change=_store, args=("text",),
+                 max_chars=MAX_CHARS, height=80, help=t("settings.sentence_help", max=MAX_TOKENS))
     with sb.expander(t("settings.examples")):
         example_buttons("sidebar")
     sb.slider(t("settings.d_model"), D_MODEL["min"], D_MODEL["max"], step=D_MODEL["step"],
-              key="shared_d_model", help=t("settings.d_model_help"), persist_state="session")
+              key=_load("d_model"), on_change=_store, args=("d_model",),
+              help=t("settings.d_model_help"))
     heads = valid_head_counts(st.session_state["shared_d_model"], MAX_HEADS)
-    sb.select_slider(t("settings.n_heads"), options=heads, key="shared_n_heads",
-                     help=t("settings.n_heads_help"), persist_state="session")
+    sb.select_slider(t("settings.n_heads"), options=heads, key=_load("n_heads"),
+                     on_change=_store, args=("n_heads",), help=t("settings.n_heads_help"))
     d_model, n_heads = st.session_state["shared_d_model"], st.session_state["shared_n_heads"]
     sb.caption(t("settings.d_head_live", d_model=d_model, n_heads=n_heads, d_head=d_model // n_heads))
-    sb.number_input(t("settings.seed"), SEED["min"], SEED["max"], step=1, key="shared_seed",
-                    help=t("settings.seed_help"), persist_state="session")
+    sb.number_input(t("settings.seed"), SEED["min"], SEED["max"], step=1, key=_load("seed"),
+                    on_change=_store, args=("seed",), help=t("settings.seed_help"))
     sb.button(t("settings.reset"), on_click=_reset, width="stretch")
 
 

@@ -1,0 +1,163 @@
+"""Every page, in both languages, at default, minimum and maximum settings: no exception, the
+expected elements present, settings kept across page switches, bad input handled kindly."""
+
+import json
+
+import pytest
+
+from tests.apptest import (
+    LONG_SENTENCE,
+    PAGE_IDS,
+    PAGE_PATH,
+    SETTINGS,
+    chart_frames,
+    run_page,
+    shown_texts,
+)
+from ui.i18n import MISSING, labels
+
+LANGS = ("ko", "en")
+
+
+@pytest.mark.parametrize("settings", SETTINGS)
+@pytest.mark.parametrize("lang", LANGS)
+@pytest.mark.parametrize("page_id", PAGE_IDS)
+def test_page_runs_without_exception(page_id, lang, settings):
+    at = run_page(page_id, lang, **SETTINGS[settings])
+    assert not at.exception, [e.value for e in at.exception]
+    assert at.title[0].value == labels(lang)[f"{page_id}.title"]
+    assert at.get("vega_lite_chart") or at.get("graphviz_chart") or page_id == "overview"
+    marker = MISSING.split("{")[0]
+    missing = [text for text in shown_texts(at) if marker in text]
+    assert not missing, missing
+
+
+@pytest.mark.parametrize("page_id", PAGE_IDS[1:])
+def test_concept_page_has_formula_and_code_that_ran(page_id):
+    at = run_page(page_id, "en")
+    assert at.get("latex"), "each concept page shows its formula"
+    expanders = [e.proto.label for e in at.get("expander")]
+    assert labels("en")["common.code_that_ran"] in expanders
+    assert any("def " in code.value for code in at.code), "the engine's real source is shown"
+
+
+@pytest.mark.parametrize("page_id", PAGE_IDS)
+def test_empty_sentence_gets_a_prompt_and_example_buttons(page_id):
+    at = run_page(page_id, "ko", shared_text="   ")
+    assert not at.exception
+    assert labels("ko")["common.empty_sentence"] in [info.value for info in at.info]
+    example_labels = {labels("ko")[key] for key in ("example.animal", "example.korean")}
+    assert example_labels <= {button.label for button in at.button}
+
+
+def test_example_button_fills_the_sentence():
+    at = run_page("embedding", "en", shared_text="")
+    button = next(b for b in at.button if b.label == labels("en")["example.korean"])
+    button.click().run()
+    assert at.session_state["shared_text"] == labels("en")["example.korean"]
+    assert not at.info
+
+
+@pytest.mark.parametrize("page_id", PAGE_IDS)
+def test_over_long_sentence_is_cut_with_a_notice(page_id):
+    at = run_page(page_id, "en", shared_text=LONG_SENTENCE)
+    assert not at.exception
+    notice = labels("en")["common.truncated"].format(n_found=45, max=32)
+    assert notice in [warning.value for warning in at.warning]
+
+
+@pytest.mark.parametrize("page_id", PAGE_IDS[1:])
+def test_settings_survive_a_page_switch(page_id):
+    at = run_page("overview", "en")
+    at.text_area(key="sidebar_text").set_value("a b c d")
+    at.slider(key="sidebar_d_model").set_value(96)
+    at.run()
+    at.select_slider(key="sidebar_n_heads").set_value(6)
+    at.number_input(key="sidebar_seed").set_value(7)
+    at.run()
+    at.switch_page(PAGE_PATH[page_id])
+    at.run()
+    assert not at.exception
+    assert at.text_area(key="sidebar_text").value == "a b c d"
+    assert at.slider(key="sidebar_d_model").value == 96
+    assert at.select_slider(key="sidebar_n_heads").value == 6
+    assert at.number_input(key="sidebar_seed").value == 7
+    at.switch_page("app.py")
+    at.run()
+    assert at.slider(key="sidebar_d_model").value == 96
+
+
+def test_head_choice_follows_d_model():
+    at = run_page("overview", "en")
+    at.select_slider(key="sidebar_n_heads").set_value(16)
+    at.run()
+    at.slider(key="sidebar_d_model").set_value(24)
+    at.run()
+    assert not at.exception
+    heads = at.select_slider(key="sidebar_n_heads")
+    assert list(map(int, heads.options)) == [1, 2, 3, 4, 6, 8, 12]
+    assert heads.value == 12  # the nearest head count that divides 24
+
+
+def test_language_follows_the_browser():
+    assert run_page("overview", "ko", locale="ko-KR").title[0].value == labels("ko")["overview.title"]
+
+
+def test_switching_language_swaps_the_untouched_example_sentence():
+    at = run_page("overview", "en")
+    assert at.session_state["shared_text"] == labels("en")["example.default"]
+    at.button_group(key="sidebar_lang").set_value("ko").run()
+    assert at.title[0].value == labels("ko")["overview.title"]
+    assert at.text_area(key="sidebar_text").value == labels("ko")["example.default"]
+
+
+def test_switching_language_keeps_a_sentence_the_learner_typed():
+    at = run_page("overview", "en")
+    at.text_area(key="sidebar_text").set_value("my own words").run()
+    at.button_group(key="sidebar_lang").set_value("ko").run()
+    assert at.text_area(key="sidebar_text").value == "my own words"
+
+
+def test_reset_restores_the_defaults():
+    at = run_page("overview", "en", shared_d_model=128, shared_seed=5, shared_text="x y")
+    next(b for b in at.button if b.label == labels("en")["settings.reset"]).click().run()
+    assert at.slider(key="sidebar_d_model").value == 64
+    assert at.number_input(key="sidebar_seed").value == 0
+    assert at.text_area(key="sidebar_text").value == labels("en")["example.default"]
+
+
+@pytest.mark.parametrize("page_id", PAGE_IDS)
+def test_user_text_is_never_rendered_as_markdown(page_id):
+    hostile = "<img src=x onerror=alert(1)> [x](javascript:alert(1)) $\\frac{$"
+    at = run_page(page_id, "en", shared_text=hostile)
+    assert not at.exception
+    for text in [m.value for m in at.markdown] + [c.value for c in at.caption]:
+        assert "onerror" not in text and "javascript:" not in text and "\\frac{" not in text
+
+
+def test_overview_stage_table_matches_the_engine():
+    from core.pipeline import run_pipeline
+
+    at = run_page("overview", "en")
+    trace = run_pipeline(labels("en")["example.default"], 64, 4, 0)
+    table = at.dataframe[1].value
+    first = table.iloc[:, 2].tolist()
+    assert first[0].startswith(f"[{trace.embedding.vectors[0, 0]:+.3f}, ")
+    assert first[-1].startswith(f"[{trace.attention.output[0, 0]:+.3f}, ")
+
+
+def test_embedding_page_ids_and_vectors_match_the_engine():
+    from core.embedding import embed
+    from core.tokenizer import tokenize
+
+    at = run_page("embedding", "en", shared_text="the cat saw the dog")
+    tokens = tokenize("the cat saw the dog").tokens
+    trace = embed(tokens, 64, 0)
+    table = at.dataframe[0].value
+    assert table.loc["id"].tolist() == [str(i) for i in trace.token_ids]
+    expected = {(f"{i}·{tok}", str(d)): trace.vectors[i, d]
+                for i, tok in enumerate(tokens) for d in range(64)}
+    frames = [f for f in chart_frames(at) if {"row", "col", "value"} <= set(f.columns)]
+    vectors = next(f for f in frames if len(f) == len(expected) and f["row"].iloc[0] == "0·the")
+    for row, col, value in vectors[["row", "col", "value"]].itertuples(index=False):
+        assert value == pytest.approx(expected[(row, col)], abs=1e-4)
