@@ -158,12 +158,6 @@ def token_qkv(proj: Projections, i: int) -> np.ndarray:
 
 
 def head_columns(d_model: int, n_heads: int) -> list[tuple[int, int]]:
-    """The columns [start, stop) of q, k and v that each head takes in split_heads."""
-    d_head = d_model // n_heads
-    return [(h * d_head, (h + 1) * d_head) for h in range(n_heads)]
-
-
-def head_columns(d_model: int, n_heads: int) -> list[tuple[int, int]]:
     """First and last column of each head's block: head h owns h·d_head … (h+1)·d_head − 1."""
     d_head = d_model // n_heads
     return [(h * d_head, (h + 1) * d_head - 1) for h in range(n_heads)]

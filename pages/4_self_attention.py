@@ -45,24 +45,21 @@ with right:
     show.chart(square(att.scores[0], "signed", t("attention.score")),
                f"Q Kᵀ / {sqrt_d_k}", att.scores[0], "seq_len, seq_len")
 
-left, right = st.columns(2)
-with left:
-    st.markdown(t("attention.step_softmax"))
-    pick = attention_view.follow_chart_pick("attn_pick", "pick", labels, "attn_query")
-    show.chart(square(att.weights[0], "weights", t("common.weight"), select="pick"),
-               "A = softmax(·)", att.weights[0], "seq_len, seq_len",
-               on_select=pick, key="attn_pick")
-    st.caption(t("attention.click_hint"))
-with right:
-    st.markdown(t("attention.step_output"))
-    show.chart(charts.heatmap(att.heads[0], labels, dims, kind="signed",
-                              row_title=t("common.query_token"), col_title=t("common.dimension"),
-                              value_title=t("common.value")),
-               "O = A V", att.heads[0], "seq_len, d_model")
+st.markdown(t("attention.step_softmax"))
+pick = attention_view.follow_chart_pick("attn_pick", "pick", labels, "attn_query")
+show.chart(square(att.weights[0], "weights", t("common.weight"), select="pick"),
+           "A = softmax(·)", att.weights[0], "seq_len, seq_len",
+           on_select=pick, key=attention_view.chart_key("attn_pick"))
+st.caption(t("attention.click_hint"))
+st.markdown(t("attention.step_output"))
+show.chart(charts.heatmap(att.heads[0], labels, dims, kind="signed",
+                          row_title=t("common.query_token"), col_title=t("common.dimension"),
+                          value_title=t("common.value")),
+           "O = A V", att.heads[0], "seq_len, d_model")
 
 st.subheader(t("attention.query_title"))
 show.section("attention", "query")
-i = attention_view.pick_index(t("attention.query_pick"), "attn_query", labels,
+i = attention_view.pick_index(t("attention.query_pick"), "attn_query", labels, "attn_pick",
                               help=t("attention.click_hint"))
 row = attend_one_query(q, k, v, i, causal)
 left, right = st.columns(2)

@@ -53,7 +53,9 @@ def chart_frames(at: AppTest) -> list[pd.DataFrame]:
     """The data of every Altair chart on the page, as DataFrames (Streamlit ships it as Arrow)."""
     frames = []
     for chart in at.get("vega_lite_chart"):
-        for dataset in chart.proto.datasets:
-            table = pyarrow.ipc.open_stream(io.BytesIO(dataset.data.data)).read_all()
-            frames.append(table.to_pandas())
+        blobs = [dataset.data.data for dataset in chart.proto.datasets]
+        if chart.proto.data.data:  # the chart's main data (st.vega_lite_chart(data, spec))
+            blobs.append(chart.proto.data.data)
+        for blob in blobs:
+            frames.append(pyarrow.ipc.open_stream(io.BytesIO(blob)).read_all().to_pandas())
     return frames

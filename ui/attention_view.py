@@ -8,14 +8,25 @@ from core.attention import QueryTrace
 from ui.i18n import t
 
 
-def follow_chart_pick(chart_key: str, param: str, labels: list[str], target_key: str):
+def chart_key(base: str) -> str:
+    """The clickable heatmap's key. It changes each time the selectbox is used, so the chart
+    forgets its last click and a second click on that same row counts again."""
+    return f"{base}_{st.session_state.get(base + '_round', 0)}"
+
+
+def _next_round(base: str) -> None:
+    st.session_state[base + "_round"] = st.session_state.get(base + "_round", 0) + 1
+
+
+def follow_chart_pick(chart_base: str, param: str, labels: list[str], target_key: str):
     """An on_select callback: a click on a heatmap row sets the selectbox `target_key`.
 
     The selectbox holds the choice; a click writes into it, so the last action wins.
     """
+    key = chart_key(chart_base)
 
     def callback() -> None:
-        picked = st.session_state[chart_key]["selection"].get(param) or []
+        picked = st.session_state[key]["selection"].get(param) or []
         row = picked[0].get("row") if picked else None
         if row in labels:
             st.session_state[target_key] = labels.index(row)
@@ -23,10 +34,16 @@ def follow_chart_pick(chart_key: str, param: str, labels: list[str], target_key:
     return callback
 
 
-def pick_index(label: str, key: str, labels: list[str], help: str | None = None) -> int:
-    """A selectbox over positions 0 … n−1 shown by their labels; returns the position."""
+def pick_index(label: str, key: str, labels: list[str], chart_base: str | None = None,
+               help: str | None = None) -> int:
+    """A selectbox over positions 0 … n−1 shown by their labels; returns the position.
+
+    With `chart_base`, choosing here resets that clickable heatmap (see chart_key).
+    """
     return st.selectbox(label, range(len(labels)), key=key, help=help,
-                        format_func=labels.__getitem__)
+                        format_func=labels.__getitem__,
+                        on_change=_next_round if chart_base else None,
+                        args=(chart_base,) if chart_base else None)
 
 
 def query_table(row: QueryTrace, labels: list[str], sqrt_d_k: str) -> None:

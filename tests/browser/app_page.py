@@ -1,0 +1,242 @@
+"""One browser tab on the running app, and the few things the browser tests do with it.
+
+Waiting rules (see shared/BROWSER.md): never sleep. After an interaction, first wait for output
+that only the new rerun can show (`wait_for_text`, a changed chart), then for Streamlit to be idle.
+"""
+
+import re
+import tomllib
+from pathlib import Path
+
+from playwright.sync_api import Page
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+ROOT = Path(__file__).resolve().parents[2]
+ARTIFACTS = ROOT / "artifacts"  # git-ignored: screenshots and the load test's numbers
+IDLE = '[data-testid="stApp"][data-test-script-state="notRunning"]'
+CHART = '[data-testid="stVegaLiteChart"], [data-testid="stGraphVizChart"]'
+# Loading a page by its URL (/embedding) makes Streamlit's frontend ask for
+# /embedding/_stcore/health and /embedding/_stcore/host-config, which answer 404: known, harmless.
+HARMLESS_404 = re.compile(r"^https?://[^/]+/[^/]+/_stcore/(health|host-config)$")
+
+# Every chart on the page: how it is drawn, its size, how many marks it shows, and a fingerprint
+# of its data (aria labels, texts, shapes and colours of the marks; canvas: a pixel sample).
+# Vega's own element ids are left out, so the same data drawn again gives the same print.
+CHARTS_JS = r"""(selector) => {
+  const hash = (s) => {
+    let h = 2166136261;
+    for (let i = 0; i < s.length; i++) { h ^= s.charCodeAt(i); h = Math.imul(h, 16777619); }
+    return (h >>> 0).toString(16);
+  };
+  const key = (el) => (el.closest('[class*="st-key-"]')?.className.match(/st-key-(\S+)/) || [])[1];
+  return [...document.querySelectorAll(selector)].map((chart) => {
+    const kind = chart.dataset.testid;
+    const canvas = chart.querySelector('canvas');
+    const svg = chart.querySelector('svg');
+    const box = (canvas || svg)?.getBoundingClientRect();
+    const report = {kind, key: key(chart) || null, renderer: canvas ? 'canvas' : svg ? 'svg' : 'none',
+                    width: box ? Math.round(box.width) : 0, height: box ? Math.round(box.height) : 0,
+                    marks: 0, drawn: false, print: ''};
+    if (canvas && canvas.width && canvas.height) {
+      const small = document.createElement('canvas');
+      small.width = 64; small.height = 64;
+      const ctx = small.getContext('2d', {willReadFrequently: true});
+      ctx.drawImage(canvas, 0, 0, 64, 64);
+      const pixels = ctx.getImageData(0, 0, 64, 64).data;
+      const colours = new Set();
+      for (let i = 0; i < pixels.length; i += 4) colours.add(pixels.slice(i, i + 4).join(','));
+      report.marks = colours.size;
+      report.drawn = colours.size > 1;
+      report.print = hash(Array.from(pixels).join(','));
+    } else if (svg && kind === 'stGraphVizChart') {
+      const nodes = svg.querySelectorAll('g.node');
+      report.marks = nodes.length;
+      report.drawn = [...nodes].some((n) => { const b = n.getBBox(); return b.width > 0 && b.height > 0; });
+      report.print = hash(svg.textContent + [...svg.querySelectorAll('path, polygon')].map((e) => e.getAttribute('d') || e.getAttribute('points')).join('|'));
+    } else if (svg) {
+      const marks = [...svg.querySelectorAll('.role-mark :is(path, rect, circle, line, text, image)')];
+      report.marks = marks.length;
+      report.drawn = marks.some((m) => { const b = m.getBBox(); return b.width > 0 || b.height > 0; });
+      report.print = hash(marks.map((m) => [m.getAttribute('aria-label'), m.getAttribute('d'),
+        m.getAttribute('fill'), m.textContent].join('~')).join('|')
+        + [...svg.querySelectorAll('text')].map((t) => t.textContent).join('|'));
+    }
+    return report;
+  });
+}"""
+
+
+def labels(lang: str) -> dict[str, str]:
+    """The app's short labels in one language, flat ("settings.d_model" -> text), read from TOML."""
+    with open(ROOT / "content" / lang / "labels.toml", "rb") as f:
+        table = tomllib.load(f)
+
+    def flatten(table: dict, prefix: str) -> dict[str, str]:
+        flat = {}
+        for name, value in table.items():
+            if isinstance(value, dict):
+                flat.update(flatten(value, f"{prefix}{name}."))
+            else:
+                flat[f"{prefix}{name}"] = str(value)
+        return flat
+
+    return flatten(table, "")
+
+
+def template_pattern(template: str) -> re.Pattern:
+    """A label with {placeholders} as a regex that matches it with any values filled in."""
+    parts = re.split(r"\{[^{}]*\}", template)
+    return re.compile(".+?".join(re.escape(part) for part in parts))
+
+
+def page_url(path: str) -> str:
+    """URL path of a script: app.py -> "/", pages/2_positional_encoding.py -> "/positional_encoding"."""
+    if path == "app.py":
+        return "/"
+    return "/" + re.sub(r"^\d+_", "", Path(path).stem)
+
+
+class AppPage:
+    """A tab of the app in one language, recording every error, dialog and 404 it sees."""
+
+    def __init__(self, page: Page, base_url: str, lang: str):
+        self.page, self.base_url, self.lang = page, base_url, lang
+        self.text = labels(lang)
+        self.console_errors: list[tuple[str, str]] = []  # (text, url of the failing resource)
+        self.vega_warnings: list[str] = []
+        self.page_errors: list[str] = []
+        self.dialogs: list[str] = []
+        self.not_found: set[str] = set()
+        page.on("console", self._on_console)
+        page.on("pageerror", lambda error: self.page_errors.append(str(error)))
+        page.on("response", lambda r: self.not_found.add(r.url) if r.status == 404 else None)
+        page.on("dialog", self._on_dialog)
+
+    def _on_console(self, message) -> None:
+        if message.type == "error":
+            self.console_errors.append((message.text, message.location.get("url", "")))
+        elif message.type == "warning" and message.text.startswith("WARN "):  # Vega's logger
+            self.vega_warnings.append(message.text)
+
+    def _on_dialog(self, dialog) -> None:
+        self.dialogs.append(f"{dialog.type}: {dialog.message}")
+        dialog.dismiss()
+
+    # --- opening and waiting ---------------------------------------------------------------
+    def open(self, page_id: str, path: str, query: str = "", title_lang: str | None = None):
+        """Load a page by its URL and wait until it has run and shows its title."""
+        self.page.goto(self.base_url + page_url(path) + (f"?{query}" if query else ""))
+        self.wait_for_title(page_id, title_lang)
+        return self
+
+    def title(self, page_id: str, lang: str | None = None) -> str:
+        return (labels(lang) if lang else self.text)[f"{page_id}.title"]
+
+    def wait_for_title(self, page_id: str, lang: str | None = None) -> None:
+        """The page's h1 reads exactly its title in `lang` (new output), then the app is idle."""
+        exact = re.compile(rf"^\s*{re.escape(self.title(page_id, lang))}\s*$")
+        self.page.locator("h1").filter(has_text=exact).first.wait_for()
+        self.wait_idle()
+
+    def wait_idle(self) -> None:
+        self.page.locator(IDLE).wait_for()
+
+    def wait_for_text(self, text: str, within: str = "body") -> None:
+        """Wait until `text` is shown inside `within`: the new output of a rerun."""
+        self.page.locator(within).get_by_text(text, exact=False).first.wait_for()
+
+    # --- charts ------------------------------------------------------------------------------
+    def charts(self) -> list[dict]:
+        return self.page.evaluate(CHARTS_JS, CHART)
+
+    def wait_charts_drawn(self, timeout: float = 10_000) -> list[dict]:
+        """Wait until every chart shows marks; return the charts as they are then (drawn or not)."""
+        try:
+            self.page.wait_for_function(
+                f"() => ({CHARTS_JS})({CHART!r}).every((c) => c.drawn && c.width > 0 && c.height > 0)",
+                timeout=timeout, polling=200)
+        except PlaywrightTimeout:
+            pass
+        return self.charts()
+
+    def wait_charts_changed(self, before: list[str], skip_key: str | None = None,
+                            timeout: float = 20_000) -> list[dict]:
+        """Wait until the charts' prints differ from `before` and all are drawn; return the charts.
+
+        skip_key leaves out the chart of that widget key (its prints are not in `before`).
+        """
+        try:
+            self.page.wait_for_function(
+                f"""([before, skip]) => {{
+                  const now = ({CHARTS_JS})({CHART!r});
+                  const prints = now.filter((c) => c.key !== skip).map((c) => c.print);
+                  return now.every((c) => c.drawn) && JSON.stringify(prints) !== JSON.stringify(before);
+                }}""", arg=[before, skip_key], timeout=timeout, polling=200)
+        except PlaywrightTimeout:
+            pass
+        return self.charts()
+
+    # --- sidebar -----------------------------------------------------------------------------
+    def slider(self, label_key: str):
+        return self.page.get_by_role("slider", name=self.text[label_key], exact=True)
+
+    def sentence_box(self):
+        return self.page.get_by_role("textbox", name=self.text["settings.sentence"], exact=True)
+
+    def d_head_caption(self, d_model: int, n_heads: int) -> str:
+        return self.text["settings.d_head_live"].format(d_model=d_model, n_heads=n_heads,
+                                                         d_head=d_model // n_heads)
+
+    def go_to(self, page_id: str) -> None:
+        """Click the sidebar link of a page and wait until that page has run."""
+        link = self.page.locator('[data-testid="stSidebar"] a').filter(
+            has_text=self.text[f"nav.{page_id}"])
+        link.first.click()
+        self.wait_for_title(page_id)
+
+    def type_sentence(self, text: str) -> None:
+        """Put `text` in the sidebar's sentence box and submit it (Ctrl+Enter, as a learner can)."""
+        box = self.sentence_box()
+        box.fill(text)
+        box.press("Control+Enter")
+
+    # --- what the page shows ----------------------------------------------------------------
+    def token_cells(self) -> list[str]:
+        """The cells of the first table in the main area (the token table on the overview).
+
+        The data grid draws on a canvas; its accessible copy (role=gridcell) holds the texts of
+        the visible cells, which is what a screen reader and this test read.
+        """
+        grid = self.page.locator('[data-testid="stMain"] [data-testid="stDataFrame"]').first
+        return grid.locator('[role="gridcell"]').all_inner_texts()
+
+    def wait_for_cells(self, wanted: list[str], timeout: float = 20_000) -> None:
+        """Wait until the first table of the main area shows every text in `wanted` as a cell."""
+        self.page.wait_for_function(
+            """(wanted) => {
+              const grid = document.querySelector('[data-testid="stMain"] [data-testid="stDataFrame"]');
+              if (!grid) return false;
+              const cells = new Set([...grid.querySelectorAll('[role="gridcell"]')].map((c) => c.textContent));
+              return wanted.every((w) => cells.has(w));
+            }""", arg=wanted, timeout=timeout, polling=200)
+
+    def forget_problems(self) -> None:
+        """Start a fresh record (a tab reused by several tests)."""
+        for record in (self.console_errors, self.vega_warnings, self.page_errors, self.dialogs):
+            record.clear()
+
+    def problems(self) -> list[str]:
+        """Everything that went wrong so far: exceptions drawn, console errors, page errors, dialogs.
+
+        Only the two known 404 answers of a page loaded by its URL are forgiven (see HARMLESS_404),
+        and only when the browser really received a 404 from exactly that URL.
+        """
+        found = []
+        for box in self.page.locator('[data-testid="stException"]').all():
+            found.append("exception shown: " + box.inner_text()[:500])
+        for text, url in self.console_errors:
+            if not (url in self.not_found and HARMLESS_404.match(url)):
+                found.append(f"console error: {text} ({url})")
+        found += [f"page error: {error}" for error in self.page_errors]
+        found += [f"dialog opened: {dialog}" for dialog in self.dialogs]
+        return found
