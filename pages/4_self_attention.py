@@ -2,7 +2,12 @@
 
 import streamlit as st
 
-from core.attention import attend_one_query, multi_head_attention, scaled_dot_product_attention
+from core.attention import (
+    attend_one_query,
+    multi_head_attention,
+    scaled_dot_product_attention,
+    softmax,
+)
 from core.experiments import scaling_experiment
 from ui import attention_view, charts, engine, show
 from ui.i18n import t
@@ -73,7 +78,7 @@ values, value_rows = attention_view.with_sum_row(row, labels)
 show.chart(charts.heatmap(values, value_rows, dims, kind="signed", row_title=t("attention.key_row"),
                           col_title=t("common.dimension"), value_title=t("common.value")),
            "w_j · v_j, Σ", values, "seq_len + 1, d_model")
-st.caption(t("attention.sum_caption", token=labels[i]))
+st.caption(t("attention.sum_caption", i=i))  # the position only: user text stays out of Markdown
 
 st.subheader(t("attention.experiments_title"))
 st.markdown(t("attention.causal_title"))
@@ -98,5 +103,5 @@ with right:
 st.caption(t("attention.scaling_caption", n=N_KEYS, first=int(scaling.d_k[0]),
              std_first=scaling.dot_std[0], last=int(scaling.d_k[-1]), std_last=scaling.dot_std[-1]))
 
-show.code_that_ran(scaled_dot_product_attention, multi_head_attention, attend_one_query,
+show.code_that_ran(multi_head_attention, scaled_dot_product_attention, softmax, attend_one_query,
                    scaling_experiment)

@@ -138,24 +138,23 @@ def head_grid(weights: np.ndarray, labels: list[str], heads: list[str], *, row_t
 
     weights: (n_heads, seq_q, seq_k); labels: the token labels; heads: one title per head.
     """
-    n_heads, n_rows, n_cols = weights.shape
+    _, n_rows, n_cols = weights.shape  # (n_heads, seq_q, seq_k)
     frames = [_axis_frame(w, labels, labels).assign(head=name) for w, name in zip(weights, heads)]
     data = pd.concat(frames, ignore_index=True)
     data["head"] = pd.Categorical(data["head"], categories=heads)
-    cell = min(24, max(6, 240 // max(n_rows, n_cols)))  # pixels per cell: 32 tokens still fit
-    font = 10 if cell >= 12 else 7
+    cell = min(20, max(4, 180 // max(n_rows, n_cols)))  # pixels per cell: 4 panels fit a laptop
+    font = min(10, max(6, cell - 1))
     return alt.Chart(data).mark_rect().encode(
         x=alt.X("col:N", sort=list(labels), title=col_title,
                 axis=alt.Axis(labelAngle=-45, labelFontSize=font)),
         y=alt.Y("row:N", sort=list(labels), title=row_title, axis=alt.Axis(labelFontSize=font)),
         color=alt.Color("value:Q", scale=alt.Scale(scheme=WEIGHTS_SCHEME, domain=[0, 1]),
-                        title=value_title),
+                        title=value_title, legend=alt.Legend(orient="top")),
         tooltip=[alt.Tooltip("head:N", title=head_title),
                  alt.Tooltip("row:N", title=row_title), alt.Tooltip("col:N", title=col_title),
                  alt.Tooltip("value:Q", title=value_title, format=".4f")],
-    ).properties(width=cell * n_cols, height=cell * n_rows).facet(
-        facet=alt.Facet("head:N", sort=list(heads), title=None), columns=columns,
-    ).resolve_scale(color="shared")
+        facet=alt.Facet("head:N", sort=list(heads), title=None, columns=columns),
+    ).properties(width=cell * n_cols, height=cell * n_rows).resolve_scale(color="shared")
 
 
 def lines_log2(x: np.ndarray, series: dict[str, np.ndarray], *, x_title: str, y_title: str,

@@ -19,7 +19,11 @@ CHART = '[data-testid="stVegaLiteChart"], [data-testid="stGraphVizChart"]'
 # /embedding/_stcore/health and /embedding/_stcore/host-config, which answer 404: known, harmless.
 HARMLESS_404 = re.compile(r"^https?://[^/]+/[^/]+/_stcore/(health|host-config)$")
 
-# Every chart on the page: how it is drawn, its size, how many marks it shows, and a fingerprint
+# Elements whose code is still loading show a grey skeleton; charts appear only after it.
+LOADING_JS = """[...document.querySelectorAll('[data-testid="stSkeleton"]')].map(() =>
+  ({kind: 'stSkeleton', key: null, hidden: false, renderer: 'none', width: 0, height: 0, marks: 0, drawn: false,
+    print: 'loading'}))"""
+# Every chart on the page: whether it is hidden (in a tab not shown), how it is drawn, its size, how many marks it shows, and a fingerprint
 # of its data (aria labels, texts, shapes and colours of the marks; canvas: a pixel sample).
 # Vega's own element ids are left out, so the same data drawn again gives the same print.
 CHARTS_JS = r"""(selector) => {
@@ -34,7 +38,8 @@ CHARTS_JS = r"""(selector) => {
     const canvas = chart.querySelector('canvas');
     const svg = chart.querySelector('svg');
     const box = (canvas || svg)?.getBoundingClientRect();
-    const report = {kind, key: key(chart) || null, renderer: canvas ? 'canvas' : svg ? 'svg' : 'none',
+    const report = {kind, key: key(chart) || null, hidden: !chart.checkVisibility(),
+                    renderer: canvas ? 'canvas' : svg ? 'svg' : 'none',
                     width: box ? Math.round(box.width) : 0, height: box ? Math.round(box.height) : 0,
                     marks: 0, drawn: false, print: ''};
     if (canvas && canvas.width && canvas.height) {
@@ -61,6 +66,7 @@ CHARTS_JS = r"""(selector) => {
         m.getAttribute('fill'), m.textContent].join('~')).join('|')
         + [...svg.querySelectorAll('text')].map((t) => t.textContent).join('|'));
     }
+    report.drawn = report.drawn && report.width > 0 && report.height > 0;
     return report;
   });
 }"""
@@ -94,6 +100,11 @@ def page_url(path: str) -> str:
     if path == "app.py":
         return "/"
     return "/" + re.sub(r"^\d+_", "", Path(path).stem)
+
+
+def not_drawn(charts: list[dict]) -> list[dict]:
+    """The charts that are shown but have nothing drawn (or are still loading)."""
+    return [chart for chart in charts if not (chart["hidden"] or chart["drawn"])]
 
 
 class AppPage:
@@ -147,13 +158,18 @@ class AppPage:
 
     # --- charts ------------------------------------------------------------------------------
     def charts(self) -> list[dict]:
-        return self.page.evaluate(CHARTS_JS, CHART)
+        """Every chart as CHARTS_JS reports it; an element still loading (a grey skeleton)
+        counts as a chart not drawn yet."""
+        return self.page.evaluate(f"() => ({CHARTS_JS})({CHART!r}).concat({LOADING_JS})")
 
     def wait_charts_drawn(self, timeout: float = 10_000) -> list[dict]:
-        """Wait until every chart shows marks; return the charts as they are then (drawn or not)."""
+        """Wait until nothing is loading and every visible chart shows marks; return the charts
+        as they are then, drawn or not (the caller asserts, with the details in its message).
+        A chart in a tab that is not shown is not drawn by Vega: it reports hidden=True."""
         try:
             self.page.wait_for_function(
-                f"() => ({CHARTS_JS})({CHART!r}).every((c) => c.drawn && c.width > 0 && c.height > 0)",
+                f"() => ({CHARTS_JS})({CHART!r}).concat({LOADING_JS})"
+                f".every(c => c.hidden || c.drawn)",
                 timeout=timeout, polling=200)
         except PlaywrightTimeout:
             pass
@@ -168,9 +184,9 @@ class AppPage:
         try:
             self.page.wait_for_function(
                 f"""([before, skip]) => {{
-                  const now = ({CHARTS_JS})({CHART!r});
+                  const now = ({CHARTS_JS})({CHART!r}).concat({LOADING_JS});
                   const prints = now.filter((c) => c.key !== skip).map((c) => c.print);
-                  return now.every((c) => c.drawn) && JSON.stringify(prints) !== JSON.stringify(before);
+                  return now.every((c) => c.hidden || c.drawn) && JSON.stringify(prints) !== JSON.stringify(before);
                 }}""", arg=[before, skip_key], timeout=timeout, polling=200)
         except PlaywrightTimeout:
             pass

@@ -62,29 +62,39 @@ def chromium_candidates(playwright) -> tuple[str | None, str]:
 
 
 @pytest.fixture(scope="session")
-def browser():
-    """One headless Chromium shared by every browser test."""
+def playwright_session():
     try:
-        from playwright.sync_api import Error, sync_playwright
+        from playwright.sync_api import sync_playwright
     except ImportError:
         unavailable("the `playwright` Python package is not installed "
                     "(pip install -r requirements-dev.txt)")
-    manager = sync_playwright()
-    playwright = manager.start()
+    playwright = sync_playwright().start()
+    yield playwright
+    playwright.stop()
+
+
+@pytest.fixture(scope="session")
+def chromium_path(playwright_session) -> str:
+    """The Chromium executable the browser tests launch (skip, or fail under CI, if none)."""
+    path, source = chromium_candidates(playwright_session)
+    if path is None:
+        unavailable(source)
+    print(f"\nbrowser: {source}, {path}")
+    return path
+
+
+@pytest.fixture(scope="session")
+def browser(playwright_session, chromium_path):
+    """One headless Chromium shared by every browser test."""
+    from playwright.sync_api import Error
+
     try:
-        path, source = chromium_candidates(playwright)
-        if path is None:
-            unavailable(source)
-        try:
-            chromium = playwright.chromium.launch(executable_path=path, headless=True,
-                                                  args=LAUNCH_ARGS)
-        except Error as error:
-            unavailable(f"{source} ({path}) did not start: {error.message.splitlines()[0]}")
-        print(f"\nbrowser: {source}, {path}, version {chromium.version}")
-        yield chromium
-        chromium.close()
-    finally:
-        manager.__exit__(None, None, None)
+        chromium = playwright_session.chromium.launch(executable_path=chromium_path,
+                                                      headless=True, args=LAUNCH_ARGS)
+    except Error as error:
+        unavailable(f"{chromium_path} did not start: {error.message.splitlines()[0]}")
+    yield chromium
+    chromium.close()
 
 
 @dataclass(frozen=True)

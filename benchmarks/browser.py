@@ -1,0 +1,280 @@
+"""Numbers measured in headless Chromium against a real `streamlit run` server.
+
+- key press -> redrawn chart, and the bytes the server sends for that rerun (every page, and a
+  one-slider reference page served on another port in the same run);
+- cold start: launch -> first page fully drawn;
+- server memory with 1 and with 30 open sessions.
+
+How a press is timed (see probe.js): focus the d_model slider, arm the probe (remember the
+sidebar caption and each chart's signature), press one arrow key. Every press moves the slider
+to a value this browser session has not seen yet (ArrowRight from the default 64; ArrowLeft from
+512 at maximum settings: 512 -> 504 -> 496 ...), as a learner stepping the slider does. Going
+back and forth between two values would understate the cost: Streamlit's browser-side message
+cache then replaces every element of 10 kB or more by a reference, and st.cache_data hits.
+The press is done when the sidebar caption shows the new value (the rerun's new output), the
+app is idle (data-test-script-state="notRunning"), and no chart has changed for QUIET_MS; the
+latency is from the keydown event to the animation frame that showed the last chart change
+(or the idle state, if that came later). The first `warmup` presses are not counted.
+"""
+
+import shutil
+import tempfile
+import time
+import urllib.parse
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from benchmarks.common import (
+    CHROMIUM_ARGS,
+    D_MODEL,
+    LANG,
+    LOCALE,
+    LONG_SENTENCE,
+    MAX_HEADS,
+    ROOT,
+    Page,
+    group_rss_bytes,
+    labels,
+    median,
+    slider_labels,
+    streamlit_server,
+)
+
+PROBE = (Path(__file__).parent / "probe.js").read_text(encoding="utf-8")
+VIEWPORT = {"width": 1400, "height": 900}
+QUIET_MS = 600  # a press is over when no chart has changed for this long
+LOAD_QUIET_MS = 1000
+TIMEOUT_MS = 60_000
+REFERENCE_LABEL = "reference value"
+REFERENCE_PAGE = f'''"""Reference: one slider, one small chart."""
+import altair as alt
+import numpy as np
+import pandas as pd
+import streamlit as st
+
+st.set_page_config(page_title="reference", layout="wide")
+value = st.sidebar.slider("{REFERENCE_LABEL}", 8, 512, 64, step=8, key="ref_value")
+st.sidebar.caption(f"value = {{value}}")
+st.title("Reference")
+x = np.arange(20)
+data = pd.DataFrame({{"x": x, "y": np.sin(x * value / 100.0)}})
+st.altair_chart(alt.Chart(data).mark_line().encode(x="x:Q", y="y:Q"), width="stretch")
+'''
+
+
+@dataclass
+class PressResult:
+    target: str  # page id or "reference"
+    setting: str
+    latencies: list[float] = field(default_factory=list)  # ms, timed presses
+    bytes: list[int] = field(default_factory=list)  # bytes received per timed press
+    charts: int = 0
+    changed: list[int] = field(default_factory=list)  # charts whose picture changed, per press
+    failed: int = 0  # presses that did not finish within the timeout
+    load_ms: float | None = None  # goto -> page drawn (warm server)
+    first_value: int | None = None  # the slider's value before the first press
+    last_value: int | None = None  # the slider's value after the last press
+    errors: list[str] = field(default_factory=list)
+
+    @property
+    def median_ms(self) -> float:
+        return median(self.latencies)
+
+    @property
+    def median_bytes(self) -> float:
+        return median(self.bytes)
+
+
+@dataclass
+class ColdStart:
+    seconds: list[float] = field(default_factory=list)  # launch -> "/" fully drawn
+    health: list[float] = field(default_factory=list)  # launch -> /_stcore/health ok
+
+
+@dataclass
+class Memory:
+    rss_1: int | None = None  # bytes, server process group, 1 session open
+    rss_30: int | None = None  # bytes, 30 sessions open
+    sessions: int = 0
+
+
+class ByteCounter:
+    """Bytes the server sends to one browser page: websocket frames plus HTTP responses
+    (media such as st.image travels over HTTP)."""
+
+    def __init__(self, page):
+        self.total = 0
+        page.on("websocket", self._websocket)
+        page.on("requestfinished", self._request)
+
+    def _websocket(self, ws):
+        ws.on("framereceived", self._frame)
+
+    def _frame(self, payload):
+        self.total += len(payload.encode() if isinstance(payload, str) else payload)
+
+    def _request(self, request):
+        try:
+            self.total += max(request.sizes()["responseBodySize"], 0)
+        except Exception:  # the page closed meanwhile
+            pass
+
+
+def launch(playwright, executable: str):
+    return playwright.chromium.launch(executable_path=executable, headless=True, args=CHROMIUM_ARGS)
+
+
+def new_context(browser):
+    context = browser.new_context(locale=LOCALE, viewport=VIEWPORT)
+    context.add_init_script(PROBE)
+    return context
+
+
+def open_page(context, url: str, errors: list[str]):
+    page = context.new_page()
+    page.on("pageerror", lambda e: errors.append(f"pageerror: {e}"[:300]))
+    counter = ByteCounter(page)
+    page.goto(url, timeout=TIMEOUT_MS)
+    return page, counter
+
+
+def wait_loaded(page, quiet_ms: int = LOAD_QUIET_MS) -> dict:
+    result = page.evaluate("([q, t]) => window.__bench.waitLoaded(q, t)", [quiet_ms, TIMEOUT_MS])
+    if not result["ok"]:
+        raise TimeoutError(f"page not loaded within {TIMEOUT_MS} ms: {result}")
+    return result
+
+
+def press(page, slider_name: str, key: str, quiet_ms: int = QUIET_MS) -> dict:
+    """Press one key on a slider and wait for the rerun to be drawn (see the module docstring)."""
+    slider = page.get_by_role("slider", name=slider_name)
+    slider.focus()
+    page.evaluate("() => window.__bench.arm()")
+    page.keyboard.press(key)
+    return page.evaluate("([q, t]) => window.__bench.waitRerun(q, t)", [quiet_ms, TIMEOUT_MS])
+
+
+def measure_presses(page, counter: ByteCounter, result: PressResult, slider_name: str,
+                    maximum: int, warmup: int, presses: int) -> None:
+    """Warm-up presses (not timed), then `presses` timed ones, all in one direction."""
+    slider = page.get_by_role("slider", name=slider_name)
+    result.first_value = int(slider.input_value())
+    key = "ArrowLeft" if result.first_value >= maximum else "ArrowRight"
+    for i in range(warmup + presses):
+        counter.total = 0
+        outcome = press(page, slider_name, key)
+        sent = counter.total
+        if not outcome["ok"]:
+            result.failed += 1
+            result.errors.append(f"press {i} did not finish: {outcome}"[:300])
+            page.wait_for_timeout(2000)
+            continue
+        result.charts = outcome["charts"]
+        if i >= warmup:
+            result.latencies.append(outcome["latency"])
+            result.bytes.append(sent)
+            result.changed.append(outcome["changed"])
+    result.last_value = int(slider.input_value())
+
+
+def _check_page(page, result: PressResult) -> None:
+    exceptions = page.locator('[data-testid="stException"]').count()
+    if exceptions:
+        result.errors.append(f"{exceptions} exception(s) on the page")
+
+
+def measure_reference(browser, presses: int, warmup: int = 1) -> PressResult:
+    """The same key press on a one-slider, one-small-chart page, served from a temp dir."""
+    result = PressResult("reference", "-")
+    with tempfile.TemporaryDirectory() as tmp:
+        script = Path(tmp) / "reference.py"
+        script.write_text(REFERENCE_PAGE)
+        config = ROOT / ".streamlit" / "config.toml"  # same theme and client options as the app
+        if config.exists():
+            (Path(tmp) / ".streamlit").mkdir()
+            shutil.copy(config, Path(tmp) / ".streamlit" / "config.toml")
+        with streamlit_server(script, Path(tmp)) as server:
+            context = new_context(browser)
+            try:
+                page, counter = open_page(context, server.url + "/", result.errors)
+                wait_loaded(page)
+                measure_presses(page, counter, result, REFERENCE_LABEL, 512, warmup, presses)
+                _check_page(page, result)
+            finally:
+                context.close()
+    return result
+
+
+def _settings_caption(d_model: int, n_heads: int) -> str:
+    template = labels(LANG)["settings"]["d_head_live"]
+    return template.format(d_model=d_model, n_heads=n_heads, d_head=d_model // n_heads)
+
+
+def measure_page(browser, server, page_info: Page, setting: str, warmup: int,
+                 presses: int) -> PressResult:
+    """Load one page at one setting in a fresh session, then time slider presses on it."""
+    result = PressResult(page_info.id, setting)
+    d_model_label, heads_label = slider_labels(LANG)
+    url = server.url + page_info.url
+    if setting == "maximum":  # the sentence comes in through ?text=, the sizes through the sliders
+        url += "?" + urllib.parse.urlencode({"text": LONG_SENTENCE})
+    context = new_context(browser)
+    try:
+        started = time.time()
+        page, counter = open_page(context, url, result.errors)
+        loaded = wait_loaded(page)
+        result.load_ms = loaded["epochMs"] - started * 1000
+        if setting == "maximum":
+            for name in (d_model_label, heads_label):
+                outcome = press(page, name, "End")
+                if not outcome["ok"]:
+                    raise TimeoutError(f"could not reach maximum settings: {outcome}")
+            caption = page.evaluate("() => window.__bench.caption()")
+            wanted = _settings_caption(D_MODEL["max"], MAX_HEADS)
+            if wanted not in caption:
+                raise RuntimeError(f"maximum settings not reached: sidebar shows {caption!r}")
+        measure_presses(page, counter, result, d_model_label, D_MODEL["max"], warmup, presses)
+        _check_page(page, result)
+    finally:
+        context.close()
+    return result
+
+
+def measure_cold_start(browser, trials: int, sessions: int) -> tuple[ColdStart, Memory]:
+    """Launch the app, load "/" until fully drawn; on the last launch also measure memory:
+    server RSS with that one session open, then with `sessions` sessions (pages of the app in
+    turn, at default settings, spread over 3 browser contexts), each loaded and idle."""
+    from benchmarks.common import all_pages
+
+    cold, memory = ColdStart(), Memory()
+    for trial in range(trials):
+        with streamlit_server(ROOT / "app.py", ROOT) as server:
+            cold.health.append(server.healthy - server.started)
+            contexts = [new_context(browser)]
+            try:
+                errors: list[str] = []
+                page, _ = open_page(contexts[0], server.url + "/", errors)
+                loaded = wait_loaded(page)
+                cold.seconds.append(loaded["epochMs"] / 1000 - server.started)
+                if trial < trials - 1:
+                    continue
+                time.sleep(1)
+                memory.rss_1 = group_rss_bytes(server.process.pid)
+                memory.sessions = 1
+                if sessions <= 1:
+                    continue
+                contexts += [new_context(browser) for _ in range(2)]
+                pages = all_pages()
+                for i in range(1, sessions):
+                    target = pages[i % len(pages)]
+                    extra, _ = open_page(contexts[i % 3], server.url + target.url, errors)
+                    wait_loaded(extra, quiet_ms=300)
+                    memory.sessions += 1
+                memory.rss_30 = 0
+                for _ in range(4):  # settle, then keep the highest of a few readings
+                    time.sleep(0.5)
+                    memory.rss_30 = max(memory.rss_30, group_rss_bytes(server.process.pid))
+            finally:
+                for context in contexts:
+                    context.close()
+    return cold, memory

@@ -1,0 +1,154 @@
+// Injected into every benchmark page before Streamlit loads (context.add_init_script).
+// It timestamps, in the page's own clock (performance.now()):
+//   - the key press (keydown, capture phase),
+//   - every change of stApp's data-test-script-state (initial -> running -> notRunning),
+//   - every change inside a chart: DOM mutations in a Vega-Lite or Graphviz chart (Vega draws
+//     small charts as SVG) and every draw call on a canvas inside a chart (Vega switches to a
+//     canvas above 2 000 data rows),
+//   - every change of the sidebar captions (the app's "d_head = …" line: the rerun's new output),
+// and, for each of those, the next animation frame: the frame that shows the change.
+(() => {
+  if (window.__bench) return;
+  const CHART = '[data-testid="stVegaLiteChart"], [data-testid="stGraphVizChart"]';
+  const CAPTION = '[data-testid="stSidebar"] [data-testid="stCaptionContainer"]';
+  const B = (window.__bench = {
+    keyAt: null, lastChart: 0, lastChartFrame: 0, lastCaption: 0, lastState: 0, states: [],
+  });
+  let chartFramePending = false;
+  const chartChanged = () => {
+    B.lastChart = performance.now();
+    if (!chartFramePending) {
+      chartFramePending = true;
+      requestAnimationFrame(() => { chartFramePending = false; B.lastChartFrame = performance.now(); });
+    }
+  };
+  const elementOf = (node) => (node && node.nodeType === 1 ? node : node && node.parentElement);
+  const inChart = (node) => { const el = elementOf(node); return !!(el && el.closest(CHART)); };
+  const holdsChart = (node) => node.nodeType === 1 && (node.matches(CHART) || !!node.querySelector(CHART));
+
+  // Canvas draw calls: cheap check, the chart a canvas belongs to is looked up once.
+  const proto = CanvasRenderingContext2D.prototype;
+  for (const name of ['clearRect', 'fillRect', 'strokeRect', 'fill', 'stroke', 'fillText',
+                      'strokeText', 'drawImage', 'putImageData']) {
+    const original = proto[name];
+    proto[name] = function (...args) {
+      const canvas = this.canvas;
+      if (canvas.__benchChart === undefined && canvas.isConnected) {
+        canvas.__benchChart = canvas.closest(CHART) ? 1 : 0;
+      }
+      if (canvas.__benchChart) chartChanged();
+      return original.apply(this, args);
+    };
+  }
+
+  new MutationObserver((records) => {
+    const now = performance.now();
+    for (const r of records) {
+      if (r.type === 'attributes' && r.attributeName === 'data-test-script-state') {
+        const state = r.target.getAttribute('data-test-script-state');
+        B.states.push([state, now]);
+        B.lastState = now;
+        continue;
+      }
+      const el = elementOf(r.target);
+      if (!el) continue;
+      if (el.closest(CAPTION)) B.lastCaption = now;
+      if (inChart(el) || (r.type === 'childList' &&
+          ([...r.addedNodes].some(holdsChart) || [...r.removedNodes].some(holdsChart)))) {
+        chartChanged();
+      }
+    }
+  }).observe(document, { subtree: true, childList: true, attributes: true, characterData: true });
+
+  document.addEventListener('keydown', () => { B.keyAt = performance.now(); }, true);
+
+  B.caption = () => [...document.querySelectorAll(CAPTION)].map((e) => e.textContent).join(' | ');
+  B.scriptState = () => {
+    const app = document.querySelector('[data-testid="stApp"]');
+    return app ? app.getAttribute('data-test-script-state') : null;
+  };
+
+  // A signature of what each chart shows: a hash of its canvas pixels, or of its SVG markup
+  // without the ids that Vega numbers afresh on every render.
+  const hashString = (s) => { let h = 2166136261; for (let i = 0; i < s.length; i++) { h = Math.imul(h ^ s.charCodeAt(i), 16777619); } return h >>> 0; };
+  const chartSignature = (chart) => {
+    const canvases = chart.querySelectorAll('canvas');
+    if (canvases.length) {
+      let h = 2166136261, ink = 0;
+      for (const c of canvases) {
+        if (!c.width || !c.height) continue;
+        const px = new Uint32Array(c.getContext('2d').getImageData(0, 0, c.width, c.height).data.buffer);
+        for (let i = 0; i < px.length; i += 3) { h = Math.imul(h ^ px[i], 16777619); if (px[i]) ink++; }
+      }
+      return ink ? 'c' + (h >>> 0) : 'blank';
+    }
+    const svg = chart.querySelector('svg');
+    if (!svg) return 'blank';
+    return 's' + hashString(svg.outerHTML.replace(/ id="[^"]*"|url\(#[^)]*\)|href="#[^"]*"/g, ''));
+  };
+  B.signatures = () => [...document.querySelectorAll(CHART)].map(chartSignature);
+
+  // Before a key press: remember what the page shows now.
+  B.arm = () => {
+    B.keyAt = null;
+    B.caption0 = B.caption();
+    B.signatures0 = B.signatures();
+    B.states = [];
+    return B.signatures0.length;
+  };
+
+  // After the press: resolve once the rerun's new output is there (the sidebar caption changed),
+  // the app is idle (notRunning) and no chart has changed for `quietMs`. The time reported is
+  // the animation frame that showed the last change (chart, caption or idle state).
+  B.waitRerun = (quietMs, timeoutMs) => new Promise((resolve) => {
+    const start = performance.now();
+    const tick = () => {
+      const now = performance.now();
+      const fresh = B.keyAt !== null && B.caption() !== B.caption0;
+      const idle = B.scriptState() === 'notRunning';
+      if (fresh && idle) {
+        const last = Math.max(B.lastChartFrame, B.lastChart, B.lastCaption, B.lastState);
+        if (now - last >= quietMs) {
+          const after = B.signatures();
+          const before = B.signatures0;
+          const changed = after.filter((s, i) => s !== before[i]).length;
+          resolve({ ok: true, latency: last - B.keyAt, doneAt: last, keyAt: B.keyAt,
+                    charts: after.length, changed, blank: after.filter((s) => s === 'blank').length,
+                    sawRunning: B.states.some(([s]) => s === 'running') });
+          return;
+        }
+      }
+      if (now - start > timeoutMs) {
+        resolve({ ok: false, fresh, idle, keyAt: B.keyAt, caption: B.caption() });
+        return;
+      }
+      setTimeout(tick, 25);
+    };
+    tick();
+  });
+
+  // A first load: idle, a title drawn, every chart drawn, and nothing changed for `quietMs`.
+  B.waitLoaded = (quietMs, timeoutMs) => new Promise((resolve) => {
+    const start = performance.now();
+    const tick = () => {
+      const now = performance.now();
+      const idle = B.scriptState() === 'notRunning' && !!document.querySelector('h1');
+      if (idle) {
+        const last = Math.max(B.lastChartFrame, B.lastChart, B.lastState);
+        if (now - last >= quietMs) {
+          const signatures = B.signatures();
+          resolve({ ok: true, doneAt: last, epochMs: performance.timeOrigin + last,
+                    charts: signatures.length, blank: signatures.filter((s) => s === 'blank').length,
+                    errors: document.querySelectorAll('[data-testid="stException"]').length });
+          return;
+        }
+      }
+      if (now - start > timeoutMs) {
+        resolve({ ok: false, state: B.scriptState() });
+        return;
+      }
+      setTimeout(tick, 25);
+    };
+    tick();
+  });
+})();

@@ -1,0 +1,134 @@
+"""A small load test: ten learners on one server at once, each in its own browser context on a
+page of its own (cycling through the pages and both languages), each moving the sidebar sliders.
+None may see an error; the server's memory before, at its peak and after goes to
+artifacts/load_test.txt.
+
+Playwright's sync API serves one thread, so the learners run on its async API, in a thread of
+their own with their own Chromium.
+"""
+
+import asyncio
+import re
+import threading
+import time
+
+import pytest
+from app_page import ARTIFACTS, CHART, CHARTS_JS, HARMLESS_404, IDLE, LOADING_JS, labels, page_url
+from app_page import template_pattern
+from conftest import LAUNCH_ARGS, LOCALES, VIEWPORT
+
+from ui.setup import PAGES
+
+pytestmark = pytest.mark.browser
+
+LEARNERS = 10
+MOVES = 3  # d_model steps per learner, then one head-count step
+ALL_DRAWN = f"() => ({CHARTS_JS})({CHART!r}).concat({LOADING_JS}).every(c => c.hidden || c.drawn)"
+
+
+async def _learner(browser, url: str, page_id: str, path: str, lang: str) -> dict:
+    """One learner: open a page, move d_model MOVES steps and the head count one, check it all."""
+    text = labels(lang)
+    context = await browser.new_context(locale=LOCALES[lang], viewport=VIEWPORT)
+    context.set_default_timeout(60_000)  # ten at once on two cores: slower than alone
+    page = await context.new_page()
+    errors, not_found, problems = [], set(), []
+    page.on("console", lambda m: errors.append((m.text, m.location.get("url", "")))
+            if m.type == "error" else None)
+    page.on("pageerror", lambda e: problems.append(f"page error: {e}"))
+    page.on("response", lambda r: not_found.add(r.url) if r.status == 404 else None)
+    page.on("dialog", lambda d: problems.append(f"dialog: {d.message}"))
+    started = time.monotonic()
+    try:
+        await page.goto(url + page_url(path))
+        title = re.compile(rf"^\s*{re.escape(text[f'{page_id}.title'])}\s*$")
+        await page.locator("h1").filter(has_text=title).first.wait_for()
+        await page.locator(IDLE).wait_for()
+        sidebar = page.locator('[data-testid="stSidebar"]')
+        caption = template_pattern(text["settings.d_head_live"])
+        d_model = page.get_by_role("slider", name=text["settings.d_model"], exact=True)
+        heads = page.get_by_role("slider", name=text["settings.n_heads"], exact=True)
+        value = int(await d_model.input_value())
+        for _ in range(MOVES):
+            await d_model.focus()
+            await d_model.press("ArrowRight")
+            value += int(await d_model.get_attribute("step") or 1)
+            await sidebar.get_by_text(caption).filter(has_text=f"= {value} /").first.wait_for()
+            await page.locator(IDLE).wait_for()
+        old = await heads.get_attribute("aria-valuetext")
+        await heads.focus()
+        await heads.press("ArrowRight")
+        new = await heads.get_attribute("aria-valuetext")
+        assert new != old, "the head count did not move"
+        await sidebar.get_by_text(caption).filter(has_text=f"/ {new} =").first.wait_for()
+        await page.locator(IDLE).wait_for()
+        await page.wait_for_function(ALL_DRAWN, polling=250)
+        for box in await page.locator('[data-testid="stException"]').all():
+            problems.append("exception shown: " + (await box.inner_text())[:300])
+    except Exception as error:  # noqa: BLE001 - every failure of a learner is reported
+        problems.append(f"{type(error).__name__}: {str(error).splitlines()[0]}")
+    finally:
+        await context.close()
+    problems += [f"console error: {t} ({u})" for t, u in errors
+                 if not (u in not_found and HARMLESS_404.match(u))]
+    return {"page": page_id, "lang": lang, "seconds": round(time.monotonic() - started, 1),
+            "problems": problems}
+
+
+async def _crowd(executable: str, url: str) -> list[dict]:
+    from playwright.async_api import async_playwright
+
+    async with async_playwright() as playwright:
+        browser = await playwright.chromium.launch(executable_path=executable, headless=True,
+                                                   args=LAUNCH_ARGS)
+        try:
+            learners = [
+                _learner(browser, url, *PAGES[i % len(PAGES)][:2], ("ko", "en")[i % 2])
+                for i in range(LEARNERS)
+            ]
+            return await asyncio.gather(*learners)
+        finally:
+            await browser.close()
+
+
+def _mib(kib: int) -> str:
+    return f"{kib / 1024:.0f} MiB"
+
+
+def test_ten_learners_at_once_see_no_error(chromium_path, app_server, capsys):
+    before = app_server.rss_kib()
+    peak = [before]
+    done = threading.Event()
+
+    def sample() -> None:
+        while not done.wait(0.25):
+            peak.append(app_server.rss_kib())
+
+    results: list[dict] = []
+    crowd = threading.Thread(target=lambda: results.extend(asyncio.run(_crowd(chromium_path,
+                                                                              app_server.url))))
+    sampler = threading.Thread(target=sample, daemon=True)
+    started = time.monotonic()
+    sampler.start()
+    crowd.start()
+    crowd.join()
+    done.set()
+    sampler.join()
+    seconds = time.monotonic() - started
+    after = app_server.rss_kib()
+
+    lines = [f"Load test: {LEARNERS} browser contexts at once on one Streamlit server "
+             f"(pid {app_server.pid} and its children), each {MOVES} d_model steps + 1 head step",
+             f"server RSS before: {_mib(before)}",
+             f"server RSS peak:   {_mib(max(peak))}",
+             f"server RSS after:  {_mib(after)}",
+             f"wall time: {seconds:.1f} s"]
+    lines += [f"  {r['page']:<11} {r['lang']}  {r['seconds']:>5} s  "
+              f"{'ok' if not r['problems'] else r['problems']}" for r in results]
+    ARTIFACTS.mkdir(exist_ok=True)
+    (ARTIFACTS / "load_test.txt").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    with capsys.disabled():
+        print("\n" + "\n".join(lines))
+
+    assert len(results) == LEARNERS
+    assert [r for r in results if r["problems"]] == []
