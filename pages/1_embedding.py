@@ -46,7 +46,7 @@ with left:
 with right:
     st.subheader(t("embedding.pca_title"))
     projection = pca_2d(emb.vectors)
-    show.altair(charts.scatter(projection.points, labels, x_title="PC 1", y_title="PC 2"))
+    show.vega(charts.scatter(projection.points, labels, x_title="PC 1", y_title="PC 2"))
     st.caption(t("embedding.pca_caption", pc1=projection.explained[0] * 100,
                  pc2=projection.explained[1] * 100))
 

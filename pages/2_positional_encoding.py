@@ -55,7 +55,7 @@ if wave_dims:
                  for d in wave_dims]
     else:
         names = [t("positional.wave_series_plain", dim=d) for d in wave_dims]
-    show.altair(charts.lines(list(range(seq_len + extra)), dict(zip(names, curves)),
+    show.vega(charts.lines(list(range(seq_len + extra)), dict(zip(names, curves)),
                                  x_title=t("common.position"), y_title=t("common.value"),
                                  series_title=t("common.dimension")))
 show.section("positional", f"waves_{kind}")

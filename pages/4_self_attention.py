@@ -89,17 +89,15 @@ scaling = engine.scaling(D_KS, N_KEYS, settings.seed)
 with_s, without_s = t("attention.with_scaling"), t("attention.without_scaling")
 left, right = st.columns(2)
 with left:
-    st.altair_chart(charts.lines_log2(
+    show.vega(charts.lines_log2(
         scaling.d_k, {with_s: scaling.max_weight_scaled, without_s: scaling.max_weight_unscaled},
-        x_title="d_k", y_title=t("attention.max_weight"), series_title=t("attention.series")),
-        width="stretch")
+        x_title="d_k", y_title=t("attention.max_weight"), series_title=t("attention.series")))
 with right:
     uniform = [scaling.uniform_entropy] * len(scaling.d_k)
-    st.altair_chart(charts.lines_log2(
+    show.vega(charts.lines_log2(
         scaling.d_k, {with_s: scaling.entropy_scaled, without_s: scaling.entropy_unscaled,
                       t("attention.uniform", n=N_KEYS): uniform},
-        x_title="d_k", y_title=t("attention.entropy"), series_title=t("attention.series")),
-        width="stretch")
+        x_title="d_k", y_title=t("attention.entropy"), series_title=t("attention.series")))
 st.caption(t("attention.scaling_caption", n=N_KEYS, first=int(scaling.d_k[0]),
              std_first=scaling.dot_std[0], last=int(scaling.d_k[-1]), std_last=scaling.dot_std[-1]))
 

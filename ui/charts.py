@@ -1,4 +1,8 @@
-"""Chart builders: pure functions (arrays, tokens) -> alt.Chart, testable with .to_dict().
+"""Chart builders: pure functions (arrays, tokens) -> Chart, a Vega-Lite spec and its table.
+
+The specs are plain Vega-Lite dictionaries (the grammar Altair writes for us elsewhere): building
+one costs microseconds, where an Altair chart costs ~10 ms of schema validation on every rerun.
+tests/test_charts.py validates every builder's output against the Vega-Lite schema instead.
 
 Attention weights use a fixed 0–1 sequential scale (viridis); signed values a diverging scale
 centred on 0 (blue–orange). Both are safe for colour-blind readers. Token axes are labelled
@@ -6,8 +10,8 @@ centred on 0 (blue–orange). Both are safe for colour-blind readers. Token axes
 """
 
 import json
+from dataclasses import dataclass
 
-import altair as alt
 import numpy as np
 import pandas as pd
 
@@ -16,104 +20,29 @@ SIGNED_SCHEME = "blueorange"
 MASKED_COLOR = "#d9d9d9"
 CELL = 20  # pixels per heatmap row
 AXIS_ROOM = 110  # pixels for the rotated column labels and the axis titles
+MAX_COLS = 64  # wider matrices are drawn as a picture, with hover values for the first columns
+
+
+@dataclass(frozen=True)
+class Chart:
+    """A Vega-Lite spec without data, and the table it draws (shipped apart, as Arrow)."""
+
+    spec: dict
+    data: pd.DataFrame
+
+
+@dataclass(frozen=True)
+class WideMatrix:
+    """A matrix too wide to draw cell by cell: a picture of all of it, plus a hoverable part."""
+
+    values: np.ndarray  # (rows, cols) the whole matrix
+    kind: str  # "weights" or "signed": the colour scale
+    part: Chart  # a heatmap of the first MAX_COLS columns
 
 
 def token_labels(tokens) -> list[str]:
     """Unique, ordered axis labels: '0·The', '1·cat', ... ."""
     return [f"{i}·{token}" for i, token in enumerate(tokens)]
-
-
-def _axis_frame(values: np.ndarray, rows: list[str], cols: list[str]) -> pd.DataFrame:
-    """Long form, compact: one row per cell; labels as categories, values as float32."""
-    n_rows, n_cols = values.shape
-    return pd.DataFrame({
-        "row": pd.Categorical(np.repeat(rows, n_cols), categories=rows),
-        "col": pd.Categorical(np.tile(cols, n_rows), categories=cols),
-        "value": np.round(values.astype(np.float32).ravel(), 4),
-    })
-
-
-def heatmap(values: np.ndarray, rows: list[str], cols: list[str], *, kind: str,
-            row_title: str, col_title: str, value_title: str, select: str | None = None,
-            masked_label: str = "masked (−∞)") -> alt.Chart:
-    """A matrix as coloured cells with hover values.
-
-    kind: "weights" (fixed 0–1 scale), "signed" (diverging, centred on 0) or "positive".
-    Masked entries (-inf) are drawn grey and read `masked_label` on hover, never as a number.
-    """
-    masked = np.isneginf(values)
-    data = _axis_frame(np.where(masked, 0.0, values), rows, cols)
-    if kind == "weights":
-        scale = alt.Scale(scheme=WEIGHTS_SCHEME, domain=[0, 1])
-    elif kind == "signed":
-        finite = values[np.isfinite(values)]
-        m = float(np.abs(finite).max()) if finite.size else 1.0
-        scale = alt.Scale(scheme=SIGNED_SCHEME, domain=[-m, m], domainMid=0)
-    else:
-        scale = alt.Scale(scheme=WEIGHTS_SCHEME)
-    color = alt.Color("value:Q", scale=scale, title=value_title)
-    shown = "format(datum.value, '.4f')"
-    if masked.any():
-        data["masked"] = masked.ravel()
-        color = alt.condition("datum.masked", alt.value(MASKED_COLOR), color)
-        shown = f"datum.masked ? {json.dumps(masked_label)} : {shown}"
-    chart = alt.Chart(data).transform_calculate(shown=shown).mark_rect().encode(
-        x=alt.X("col:N", sort=list(cols), title=col_title, axis=alt.Axis(labelAngle=-45)),
-        y=alt.Y("row:N", sort=list(rows), title=row_title),
-        color=color,
-        tooltip=[alt.Tooltip("row:N", title=row_title), alt.Tooltip("col:N", title=col_title),
-                 alt.Tooltip("shown:N", title=value_title)],
-    )
-    if select:
-        chart = chart.add_params(
-            alt.selection_point(name=select, fields=["row"], on="click", clear=False))
-    # Streamlit fits the chart to a fixed height (a Step size is ignored): rows + room for axes.
-    return chart.properties(height=CELL * len(rows) + AXIS_ROOM)
-
-
-def bars(values: np.ndarray, labels: list[str], *, label_title: str, value_title: str,
-         kind: str = "signed") -> alt.Chart:
-    """One bar per label, in the given order; weights on a fixed 0–1 axis."""
-    data = pd.DataFrame({"label": labels, "value": np.round(values.astype(np.float32), 4)})
-    domain = [0, 1] if kind == "weights" else None
-    y = alt.Y("value:Q", title=value_title,
-              scale=alt.Scale(domain=domain) if domain else alt.Undefined)
-    return alt.Chart(data).mark_bar().encode(
-        x=alt.X("label:N", sort=list(labels), title=label_title, axis=alt.Axis(labelAngle=-45)),
-        y=y,
-        color=alt.condition("datum.value >= 0", alt.value("#3b75af"), alt.value("#ef8636")),
-        tooltip=[alt.Tooltip("label:N", title=label_title),
-                 alt.Tooltip("value:Q", title=value_title, format=".4f")],
-    ).properties(height=220)
-
-
-def lines(x: np.ndarray, series: dict[str, np.ndarray], *, x_title: str, y_title: str,
-          series_title: str) -> alt.Chart:
-    """Several curves over the same x, one colour each (colour-blind-safe palette)."""
-    data = pd.DataFrame([
-        {"x": float(xi), "y": float(yi), "series": name}
-        for name, ys in series.items() for xi, yi in zip(x, ys)
-    ])
-    return alt.Chart(data).mark_line(point=True).encode(
-        x=alt.X("x:Q", title=x_title),
-        y=alt.Y("y:Q", title=y_title),
-        color=alt.Color("series:N", title=series_title, sort=list(series),
-                        scale=alt.Scale(scheme="tableau10")),
-        tooltip=[alt.Tooltip("series:N", title=series_title), alt.Tooltip("x:Q", title=x_title),
-                 alt.Tooltip("y:Q", title=y_title, format=".4f")],
-    ).properties(height=260)
-
-
-def scatter(points: np.ndarray, labels: list[str], *, x_title: str, y_title: str) -> alt.Chart:
-    """Labelled points in 2-D (e.g. a PCA projection of token vectors)."""
-    data = pd.DataFrame({"x": points[:, 0], "y": points[:, 1], "label": labels})
-    base = alt.Chart().encode(
-        x=alt.X("x:Q", title=x_title), y=alt.Y("y:Q", title=y_title),
-        tooltip=[alt.Tooltip("label:N"), alt.Tooltip("x:Q", format=".3f"),
-                 alt.Tooltip("y:Q", format=".3f")],
-    )
-    return (base.mark_circle(size=90) + base.mark_text(dx=8, align="left").encode(text="label:N")
-            ).properties(height=320)
 
 
 def position_labels(tokens, n_positions: int) -> list[str]:
@@ -125,44 +54,201 @@ def position_labels(tokens, n_positions: int) -> list[str]:
     return labels + [str(i) for i in range(len(labels), n_positions)]
 
 
+def _axis_frame(values: np.ndarray, rows: list[str], cols: list[str]) -> pd.DataFrame:
+    """Long form, compact: one row per cell; labels as categories, values as float32."""
+    n_rows, n_cols = values.shape
+    return pd.DataFrame({
+        "row": pd.Categorical.from_codes(np.repeat(np.arange(n_rows), n_cols), categories=rows),
+        "col": pd.Categorical.from_codes(np.tile(np.arange(n_cols), n_rows), categories=cols),
+        "value": np.round(values, 4).astype(np.float32).ravel(),
+    })
+
+
+def _nominal(name: str, sort: list[str], title: str, **axis) -> dict:
+    return {"field": name, "type": "nominal", "sort": list(sort), "title": title,
+            **({"axis": axis} if axis else {})}
+
+
+def _scale(values: np.ndarray, kind: str) -> dict:
+    """Weights on a fixed 0–1 scale; signed values symmetric around 0."""
+    if kind == "weights":
+        return {"scheme": WEIGHTS_SCHEME, "domain": [0, 1]}
+    finite = values[np.isfinite(values)]
+    bound = float(np.abs(finite).max()) if finite.size else 1.0
+    return {"scheme": SIGNED_SCHEME, "domain": [-bound, bound], "domainMid": 0}
+
+
+def heatmap(values: np.ndarray, rows: list[str], cols: list[str], *, kind: str,
+            row_title: str, col_title: str, value_title: str, select: str | None = None,
+            masked_label: str = "masked (−∞)") -> Chart | WideMatrix:
+    """A matrix as coloured cells with hover values (kind "weights": 0–1, "signed": ±).
+
+    Masked entries (-inf) are drawn grey and read `masked_label` on hover, never as a number.
+    A matrix wider than MAX_COLS comes back as a WideMatrix (a picture and a hoverable part).
+    """
+    if values.shape[1] > MAX_COLS:
+        part = heatmap(values[:, :MAX_COLS], rows, cols[:MAX_COLS], kind=kind,
+                       row_title=row_title, col_title=col_title, value_title=value_title,
+                       select=select, masked_label=masked_label)
+        return WideMatrix(values, kind, part)
+    masked = np.isneginf(values)
+    data = _axis_frame(np.where(masked, 0.0, values), rows, cols)
+    color = {"field": "value", "type": "quantitative", "scale": _scale(values, kind),
+             "title": value_title}
+    shown = "format(datum.value, '.4f')"
+    if masked.any():
+        data["masked"] = masked.ravel()
+        color = {"condition": {"test": "datum.masked", "value": MASKED_COLOR}, **color}
+        shown = f"datum.masked ? {json.dumps(masked_label)} : {shown}"
+    spec = {
+        "mark": {"type": "rect"},
+        # Streamlit fits a chart to a fixed height (a step size is ignored): rows + axis room.
+        "height": CELL * len(rows) + AXIS_ROOM,
+        "transform": [{"calculate": shown, "as": "shown"}],
+        "encoding": {
+            "x": _nominal("col", cols, col_title, labelAngle=-45),
+            "y": _nominal("row", rows, row_title),
+            "color": color,
+            "tooltip": [{"field": "row", "type": "nominal", "title": row_title},
+                        {"field": "col", "type": "nominal", "title": col_title},
+                        {"field": "shown", "type": "nominal", "title": value_title}],
+        },
+    }
+    if select:
+        spec["params"] = [{"name": select, "select": {
+            "type": "point", "fields": ["row"], "on": "click", "clear": False}}]
+    return Chart(spec, data)
+
+
+def head_grid(weights: np.ndarray, labels: list[str], heads: list[str], *, row_title: str,
+              col_title: str, value_title: str, head_title: str, columns: int = 4) -> Chart:
+    """Every head's attention weights as small multiples, rows of `columns`, one fixed 0–1 scale.
+
+    weights: (n_heads, seq_q, seq_k); labels: the token labels; heads: one title per head.
+    """
+    n_heads, n_rows, n_cols = weights.shape
+    data = _axis_frame(weights.reshape(n_heads * n_rows, n_cols),
+                       [f"{h}|{label}" for h in range(n_heads) for label in labels], labels)
+    head_of_row = data["row"].cat.codes.to_numpy() // n_rows
+    data["head"] = pd.Categorical.from_codes(head_of_row, categories=heads)
+    data["row"] = pd.Categorical.from_codes(data["row"].cat.codes.to_numpy() % n_rows,
+                                            categories=labels)
+    cell = min(20, max(4, 180 // max(n_rows, n_cols)))  # pixels per cell: 4 panels fit a laptop
+    font = min(10, max(6, cell - 1))
+    spec = {
+        "mark": {"type": "rect"},
+        "width": cell * n_cols,
+        "height": cell * n_rows,
+        "encoding": {
+            "x": _nominal("col", labels, col_title, labelAngle=-45, labelFontSize=font),
+            "y": _nominal("row", labels, row_title, labelFontSize=font),
+            "color": {"field": "value", "type": "quantitative", "title": value_title,
+                      "scale": {"scheme": WEIGHTS_SCHEME, "domain": [0, 1]},
+                      "legend": {"orient": "top"}},
+            "facet": {"field": "head", "type": "nominal", "sort": list(heads), "title": None,
+                      "columns": columns},
+            "tooltip": [{"field": "head", "type": "nominal", "title": head_title},
+                        {"field": "row", "type": "nominal", "title": row_title},
+                        {"field": "col", "type": "nominal", "title": col_title},
+                        {"field": "value", "type": "quantitative", "title": value_title,
+                         "format": ".4f"}],
+        },
+        "resolve": {"scale": {"color": "shared"}},
+    }
+    return Chart(spec, data)
+
+
+def bars(values: np.ndarray, labels: list[str], *, label_title: str, value_title: str,
+         kind: str = "signed") -> Chart:
+    """One bar per label, in the given order; weights on a fixed 0–1 axis."""
+    data = pd.DataFrame({"label": pd.Categorical(labels, categories=list(dict.fromkeys(labels))),
+                         "value": np.round(values, 4).astype(np.float32)})
+    y = {"field": "value", "type": "quantitative", "title": value_title}
+    if kind == "weights":
+        y["scale"] = {"domain": [0, 1]}
+    spec = {
+        "mark": {"type": "bar"},
+        "height": 220,
+        "encoding": {
+            "x": _nominal("label", labels, label_title, labelAngle=-45),
+            "y": y,
+            "color": {"condition": {"test": "datum.value >= 0", "value": "#3b75af"},
+                      "value": "#ef8636"},
+            "tooltip": [{"field": "label", "type": "nominal", "title": label_title},
+                        {"field": "value", "type": "quantitative", "title": value_title,
+                         "format": ".4f"}],
+        },
+    }
+    return Chart(spec, data)
+
+
+def lines(x, series: dict[str, np.ndarray], *, x_title: str, y_title: str,
+          series_title: str, log2_x: bool = False) -> Chart:
+    """Several curves over the same x, one colour each (colour-blind-safe palette).
+
+    log2_x puts x on a base-2 log axis with a tick at every x (e.g. d_k = 4 … 512).
+    """
+    x = np.asarray(x, dtype=float)
+    names = list(series)
+    data = pd.DataFrame({
+        "x": np.tile(x, len(names)).astype(np.float32),
+        "y": np.concatenate([np.asarray(series[n], dtype=float) for n in names]).astype(np.float32),
+        "series": pd.Categorical.from_codes(np.repeat(np.arange(len(names)), len(x)), names),
+    })
+    x_enc = {"field": "x", "type": "quantitative", "title": x_title}
+    if log2_x:
+        x_enc["scale"] = {"type": "log", "base": 2}
+        x_enc["axis"] = {"values": [float(v) for v in x], "format": "d"}
+    spec = {
+        "mark": {"type": "line", "point": True},
+        "height": 260,
+        "encoding": {
+            "x": x_enc,
+            "y": {"field": "y", "type": "quantitative", "title": y_title},
+            "color": {"field": "series", "type": "nominal", "title": series_title,
+                      "sort": names, "scale": {"scheme": "tableau10"}},
+            "tooltip": [{"field": "series", "type": "nominal", "title": series_title},
+                        {"field": "x", "type": "quantitative", "title": x_title},
+                        {"field": "y", "type": "quantitative", "title": y_title,
+                         "format": ".4f"}],
+        },
+    }
+    return Chart(spec, data)
+
+
+def lines_log2(x, series: dict[str, np.ndarray], *, x_title: str, y_title: str,
+               series_title: str) -> Chart:
+    """`lines` with x on a base-2 log axis, ticks at the given x values."""
+    return lines(x, series, x_title=x_title, y_title=y_title, series_title=series_title,
+                 log2_x=True)
+
+
+def scatter(points: np.ndarray, labels: list[str], *, x_title: str, y_title: str) -> Chart:
+    """Labelled points in 2-D (e.g. a PCA projection of token vectors)."""
+    data = pd.DataFrame({"x": points[:, 0].astype(np.float32),
+                         "y": points[:, 1].astype(np.float32), "label": labels})
+    encoding = {
+        "x": {"field": "x", "type": "quantitative", "title": x_title},
+        "y": {"field": "y", "type": "quantitative", "title": y_title},
+        "tooltip": [{"field": "label", "type": "nominal"},
+                    {"field": "x", "type": "quantitative", "format": ".3f"},
+                    {"field": "y", "type": "quantitative", "format": ".3f"}],
+    }
+    spec = {
+        "height": 320,
+        "encoding": encoding,
+        "layer": [{"mark": {"type": "circle", "size": 90}},
+                  {"mark": {"type": "text", "dx": 8, "align": "left"},
+                   "encoding": {"text": {"field": "label", "type": "nominal"}}}],
+    }
+    return Chart(spec, data)
+
+
 def token_rows(rows: dict[str, list]) -> pd.DataFrame:
     """Several rows of tokens (or numbers) as one wide table, one column per position."""
     width = max((len(row) for row in rows.values()), default=0)
     return pd.DataFrame.from_dict({name: [str(v) for v in row] for name, row in rows.items()},
                                   orient="index", columns=[str(i) for i in range(width)])
-
-
-def head_grid(weights: np.ndarray, labels: list[str], heads: list[str], *, row_title: str,
-              col_title: str, value_title: str, head_title: str, columns: int = 4) -> alt.Chart:
-    """Every head's attention weights as small multiples, rows of `columns`, one fixed 0–1 scale.
-
-    weights: (n_heads, seq_q, seq_k); labels: the token labels; heads: one title per head.
-    """
-    _, n_rows, n_cols = weights.shape  # (n_heads, seq_q, seq_k)
-    frames = [_axis_frame(w, labels, labels).assign(head=name) for w, name in zip(weights, heads)]
-    data = pd.concat(frames, ignore_index=True)
-    data["head"] = pd.Categorical(data["head"], categories=heads)
-    cell = min(20, max(4, 180 // max(n_rows, n_cols)))  # pixels per cell: 4 panels fit a laptop
-    font = min(10, max(6, cell - 1))
-    return alt.Chart(data).mark_rect().encode(
-        x=alt.X("col:N", sort=list(labels), title=col_title,
-                axis=alt.Axis(labelAngle=-45, labelFontSize=font)),
-        y=alt.Y("row:N", sort=list(labels), title=row_title, axis=alt.Axis(labelFontSize=font)),
-        color=alt.Color("value:Q", scale=alt.Scale(scheme=WEIGHTS_SCHEME, domain=[0, 1]),
-                        title=value_title, legend=alt.Legend(orient="top")),
-        tooltip=[alt.Tooltip("head:N", title=head_title),
-                 alt.Tooltip("row:N", title=row_title), alt.Tooltip("col:N", title=col_title),
-                 alt.Tooltip("value:Q", title=value_title, format=".4f")],
-        facet=alt.Facet("head:N", sort=list(heads), title=None, columns=columns),
-    ).properties(width=cell * n_cols, height=cell * n_rows).resolve_scale(color="shared")
-
-
-def lines_log2(x: np.ndarray, series: dict[str, np.ndarray], *, x_title: str, y_title: str,
-               series_title: str) -> alt.Chart:
-    """`lines` with x on a base-2 log axis, ticks at the given x values (e.g. d_k = 4 … 512)."""
-    return lines(x, series, x_title=x_title, y_title=y_title, series_title=series_title).encode(
-        x=alt.X("x:Q", title=x_title, scale=alt.Scale(type="log", base=2),
-                axis=alt.Axis(values=[float(v) for v in x], format="d")))
 
 
 def number_table(values: np.ndarray, rows: list[str], cols: list[str]) -> pd.DataFrame:

@@ -5,6 +5,9 @@ slider move; the same matrix as a PNG is a few tens of kilobytes and paints at o
 match the charts': viridis for 0–1 weights, Vega's blue–orange for signed values.
 """
 
+import struct
+import zlib
+
 import numpy as np
 
 # Anchor colours, evenly spaced over [0, 1]; colours in between are interpolated linearly.
@@ -26,13 +29,20 @@ def _palette(anchors: tuple[str, ...], n: int = 256) -> np.ndarray:
 PALETTES = {"weights": _palette(VIRIDIS), "signed": _palette(BLUE_ORANGE)}
 
 
+def to_unit_bound(values: np.ndarray, kind: str) -> float:
+    """The value drawn at the ends of the colour scale: 1 for weights, max |value| if signed."""
+    if kind == "weights":
+        return 1.0
+    finite = values[np.isfinite(values)]
+    return float(np.abs(finite).max()) if finite.size and np.abs(finite).max() > 0 else 1.0
+
+
 def to_unit(values: np.ndarray, kind: str) -> np.ndarray:
     """Map values to [0, 1]: weights as they are; signed values so that 0 sits in the middle."""
     finite = np.where(np.isfinite(values), values, 0.0)
     if kind == "weights":
         return np.clip(finite, 0.0, 1.0)
-    bound = float(np.abs(finite).max()) or 1.0
-    return 0.5 + 0.5 * finite / bound
+    return 0.5 + 0.5 * finite / to_unit_bound(values, kind)
 
 
 def matrix_image(values: np.ndarray, kind: str, cell_h: int = 8, cell_w: int = 2) -> np.ndarray:
@@ -41,3 +51,17 @@ def matrix_image(values: np.ndarray, kind: str, cell_h: int = 8, cell_w: int = 2
     pixels = PALETTES[kind][index]  # (rows, cols, 3)
     pixels[np.isneginf(values)] = MASKED_RGB
     return np.repeat(np.repeat(pixels, cell_h, axis=0), cell_w, axis=1)
+
+
+def png(pixels: np.ndarray) -> bytes:
+    """Encode (height, width, 3) uint8 pixels as a PNG file (no filter, zlib-compressed rows)."""
+    height, width, _ = pixels.shape
+    rows = np.concatenate([np.zeros((height, 1), np.uint8), pixels.reshape(height, width * 3)],
+                          axis=1)  # (height, 1 + 3·width): filter byte 0, then RGB
+
+    def chunk(tag: bytes, body: bytes) -> bytes:
+        return struct.pack(">I", len(body)) + tag + body + struct.pack(">I", zlib.crc32(tag + body))
+
+    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)  # 8-bit RGB
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header)
+            + chunk(b"IDAT", zlib.compress(rows.tobytes(), 6)) + chunk(b"IEND", b""))

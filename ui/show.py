@@ -1,10 +1,10 @@
 """Small drawing helpers shared by pages: a matrix with its shape, a formula, prose, a table."""
 
-import altair as alt
 import numpy as np
 import pandas as pd
 import streamlit as st
 
+from ui import charts, image
 from ui.code import code_that_ran  # noqa: F401  (pages call show.code_that_ran)
 from ui.i18n import prose, t
 
@@ -15,26 +15,34 @@ def shape_text(name: str, array: np.ndarray, dims: str) -> str:
     return f"{name} : ({dims}) = ({numbers})"
 
 
-def altair(figure: alt.TopLevelMixin, **kwargs):
-    """Draw an Altair chart, fast: its data ships once as Arrow, and its spec is not validated
-    against the Vega-Lite schema on every rerun (that check costs ~10 ms a chart; the chart
-    builders are validated once by the tests instead)."""
-    data = figure.data if isinstance(figure.data, pd.DataFrame) else None
-    if data is not None:
-        figure = figure.copy(deep=False)
-        figure.data = alt.Undefined
-    spec = figure.to_dict(validate=False)
-    if data is not None:  # the data goes next to the spec, not inside it
-        spec.pop("data", None)
-        spec.pop("datasets", None)
+def vega(figure: charts.Chart, **kwargs):
+    """Draw a chart: its table ships as Arrow next to its Vega-Lite spec."""
     kwargs.setdefault("width", "stretch")
-    return st.vega_lite_chart(data, spec, **kwargs)
+    return st.vega_lite_chart(figure.data, figure.spec, **kwargs)
 
 
-def chart(figure: alt.TopLevelMixin, name: str, array: np.ndarray, dims: str, **kwargs):
-    """Draw a chart with its shape written above it."""
+@st.cache_data(max_entries=64, show_spinner=False)
+def _picture(values: np.ndarray, kind: str) -> bytes:
+    cell_w = max(1, 1024 // values.shape[1])
+    return image.png(image.matrix_image(values, kind, cell_h=8, cell_w=cell_w))
+
+
+def wide(matrix: charts.WideMatrix, **kwargs):
+    """A wide matrix: all of it as a picture, then its first columns with hover values."""
+    st.image(_picture(matrix.values, matrix.kind), width="stretch")
+    scale = image.to_unit_bound(matrix.values, matrix.kind)
+    st.caption(t(f"common.wide_caption_{matrix.kind}", cols=matrix.values.shape[1],
+                 shown=charts.MAX_COLS, bound=scale))
+    return vega(matrix.part, **kwargs)
+
+
+def chart(figure: charts.Chart | charts.WideMatrix, name: str, array: np.ndarray, dims: str,
+          **kwargs):
+    """Draw a chart with its shape written above it (our own labels, never the learner's)."""
     st.markdown(f"**{name}** &nbsp; `({dims})` = `{' × '.join(str(n) for n in array.shape)}`")
-    return altair(figure, **kwargs)
+    if isinstance(figure, charts.WideMatrix):
+        return wide(figure, **kwargs)
+    return vega(figure, **kwargs)
 
 
 def section(page: str, name: str) -> None:
