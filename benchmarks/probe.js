@@ -6,13 +6,18 @@
 //     small charts as SVG) and every draw call on a canvas inside a chart (Vega switches to a
 //     canvas above 2 000 data rows),
 //   - every change of the sidebar captions (the app's "d_head = …" line: the rerun's new output),
-// and, for each of those, the next animation frame: the frame that shows the change.
+//   - any DOM change at all (for "page fully drawn" after a first load),
+// and, for chart changes, the next animation frame: the frame that shows the change.
+// Streamlit loads the code of some elements (charts, dataframes) on first use and shows a
+// skeleton (stSkeleton) meanwhile: a page with a skeleton is not drawn yet, idle or not.
 (() => {
   if (window.__bench) return;
   const CHART = '[data-testid="stVegaLiteChart"], [data-testid="stGraphVizChart"]';
   const CAPTION = '[data-testid="stSidebar"] [data-testid="stCaptionContainer"]';
+  const SKELETON = '[data-testid="stSkeleton"]';
   const B = (window.__bench = {
-    keyAt: null, lastChart: 0, lastChartFrame: 0, lastCaption: 0, lastState: 0, states: [],
+    keyAt: null, lastChart: 0, lastChartFrame: 0, lastCaption: 0, lastState: 0, lastAny: 0,
+    states: [],
   });
   let chartFramePending = false;
   const chartChanged = () => {
@@ -43,6 +48,7 @@
 
   new MutationObserver((records) => {
     const now = performance.now();
+    B.lastAny = now;
     for (const r of records) {
       if (r.type === 'attributes' && r.attributeName === 'data-test-script-state') {
         const state = r.target.getAttribute('data-test-script-state');
@@ -105,7 +111,7 @@
     const tick = () => {
       const now = performance.now();
       const fresh = B.keyAt !== null && B.caption() !== B.caption0;
-      const idle = B.scriptState() === 'notRunning';
+      const idle = B.scriptState() === 'notRunning' && !document.querySelector(SKELETON);
       if (fresh && idle) {
         const last = Math.max(B.lastChartFrame, B.lastChart, B.lastCaption, B.lastState);
         if (now - last >= quietMs) {
@@ -127,14 +133,16 @@
     tick();
   });
 
-  // A first load: idle, a title drawn, every chart drawn, and nothing changed for `quietMs`.
+  // A first load: idle, a title drawn, no skeleton left, and nothing in the page changed for
+  // `quietMs`; the time reported is that of the last change (or its animation frame).
   B.waitLoaded = (quietMs, timeoutMs) => new Promise((resolve) => {
     const start = performance.now();
     const tick = () => {
       const now = performance.now();
-      const idle = B.scriptState() === 'notRunning' && !!document.querySelector('h1');
+      const idle = B.scriptState() === 'notRunning' && !!document.querySelector('h1') &&
+        !document.querySelector(SKELETON);
       if (idle) {
-        const last = Math.max(B.lastChartFrame, B.lastChart, B.lastState);
+        const last = Math.max(B.lastChartFrame, B.lastChart, B.lastState, B.lastAny);
         if (now - last >= quietMs) {
           const signatures = B.signatures();
           resolve({ ok: true, doneAt: last, epochMs: performance.timeOrigin + last,

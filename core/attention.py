@@ -1,8 +1,8 @@
 """Scaled dot-product attention and multi-head attention, as in "Attention Is All You Need".
 
-    Attention(Q, K, V) = softmax(Q Kᵀ / √d_k) V                       (§3.2.1)
-    MultiHead(X) = Concat(head_1, ..., head_h) W_O,
-        head_i = Attention(X W_Q_i, X W_K_i, X W_V_i)                  (§3.2.2)
+Attention(Q, K, V) = softmax(Q Kᵀ / √d_k) V                       (§3.2.1)
+MultiHead(X) = Concat(head_1, ..., head_h) W_O,
+    head_i = Attention(X W_Q_i, X W_K_i, X W_V_i)                  (§3.2.2)
 """
 
 from dataclasses import dataclass

@@ -28,6 +28,12 @@ def token_row(token: str, d_model: int, seed: int = 0) -> np.ndarray:
     return rng.standard_normal(d_model) / np.sqrt(d_model)  # (d_model,)
 
 
+def lookup_table(vocab, d_model: int, seed: int = 0) -> np.ndarray:
+    """The table rows of a list of distinct tokens, one row each."""
+    rows = [token_row(token, d_model, seed) for token in vocab]
+    return np.array(rows).reshape(len(vocab), d_model)  # (vocab_size, d_model)
+
+
 def embed(tokens: tuple[str, ...] | list[str], d_model: int, seed: int = 0) -> EmbeddingTrace:
     """Look each token up in the table, then multiply by √d_model as the paper does.
 
@@ -37,9 +43,7 @@ def embed(tokens: tuple[str, ...] | list[str], d_model: int, seed: int = 0) -> E
     vocab = tuple(dict.fromkeys(tokens))  # (vocab_size,) first-seen order
     index = {token: i for i, token in enumerate(vocab)}
     token_ids = np.array([index[token] for token in tokens], dtype=np.int64)  # (seq_len,)
-    table = np.array([token_row(token, d_model, seed) for token in vocab]).reshape(
-        len(vocab), d_model
-    )  # (vocab_size, d_model)
+    table = lookup_table(vocab, d_model, seed)  # (vocab_size, d_model)
     scale = float(np.sqrt(d_model))
     vectors = table[token_ids] * scale  # (seq_len, d_model)
     return EmbeddingTrace(vocab, token_ids, table, vectors, scale)

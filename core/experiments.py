@@ -52,7 +52,12 @@ def order_experiment(tokens: tuple[str, ...], d_model: int, n_heads: int, seed: 
         return float(np.abs(a - b).max()) if a.size else 0.0
 
     return OrderTrace(
-        perm, shuffled, plain, plain_shuf, with_pe, with_pe_shuf,
+        perm,
+        shuffled,
+        plain,
+        plain_shuf,
+        with_pe,
+        with_pe_shuf,
         gap_plain=gap(plain_shuf, plain[perm]),
         gap_pe=gap(with_pe_shuf, with_pe[perm]),
     )
@@ -80,8 +85,16 @@ def scaling_experiment(d_ks, seq_len: int = 16, seed: int = 0, n_rows: int = 256
         k = rng.standard_normal((n_rows, seq_len, d_k))  # (n_rows, seq_len, d_k)
         dots = (q @ k.transpose(0, 2, 1))[:, 0]  # (n_rows, seq_len)
         scaled, unscaled = softmax(dots / np.sqrt(d_k)), softmax(dots)
-        rows.append((d_k, dots.std(), scaled.max(-1).mean(), unscaled.max(-1).mean(),
-                     entropy(scaled).mean(), entropy(unscaled).mean()))
+        rows.append(
+            (
+                d_k,
+                dots.std(),
+                scaled.max(-1).mean(),
+                unscaled.max(-1).mean(),
+                entropy(scaled).mean(),
+                entropy(unscaled).mean(),
+            )
+        )
     cols = np.array(rows, dtype=float).T.reshape(6, -1)  # (6, n)
     return ScalingTrace(cols[0].astype(int), *cols[1:], uniform_entropy=float(np.log(seq_len)))
 

@@ -112,7 +112,5 @@ def tokenize(text: str, max_tokens: int = MAX_TOKENS) -> TokenizeResult:
         raise ValueError(f"max_tokens must be 0 or more, not {max_tokens}")
     tokens = [token for chunk in clean(text).split() for token in _split_chunk(chunk)]
     return TokenizeResult(
-        tokens=tuple(tokens[:max_tokens]),
-        truncated=len(tokens) > max_tokens,
-        n_found=len(tokens),
+        tokens=tuple(tokens[:max_tokens]), truncated=len(tokens) > max_tokens, n_found=len(tokens)
     )

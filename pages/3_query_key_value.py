@@ -12,67 +12,78 @@ settings = page("qkv")
 trace = settings.trace()
 params, proj = trace.params, trace.projections
 labels = charts.token_labels(trace.tokens)
-dims = [str(d) for d in range(settings.d_model)]
 seq_len, d_model = len(trace.tokens), settings.d_model
-
-
-def signed_heatmap(values, rows, row_title):
-    """A signed matrix with tokens (or q/k/v) as rows and dimensions as columns."""
-    return charts.heatmap(values, rows, dims, kind="signed", row_title=row_title,
-                          col_title=t("common.dimension"), value_title=t("common.value"))
 
 
 show.section("qkv", "intro")
 show.formula(r"Q = X W_Q, \quad K = X W_K, \quad V = X W_V")
-show.formula(rf"\underbrace{{X}}_{{({seq_len} \times {d_model})}} \cdot "
-             rf"\underbrace{{W_Q}}_{{({d_model} \times {d_model})}} = "
-             rf"\underbrace{{Q}}_{{({seq_len} \times {d_model})}}")
+show.formula(
+    rf"\underbrace{{X}}_{{({seq_len} \times {d_model})}} \cdot "
+    rf"\underbrace{{W_Q}}_{{({d_model} \times {d_model})}} = "
+    rf"\underbrace{{Q}}_{{({seq_len} \times {d_model})}}"
+)
 show.section("qkv", "formula")
 st.caption(t("qkv.weights_caption"))
-st.code("\n".join(show.shape_text(name, w, "d_model, d_model")
-                  for name, w in (("W_Q", params.w_q), ("W_K", params.w_k), ("W_V", params.w_v))),
-        language=None)
+st.code(
+    "\n".join(
+        show.shape_text(name, w, "d_model, d_model")
+        for name, w in (("W_Q", params.w_q), ("W_K", params.w_k), ("W_V", params.w_v))
+    ),
+    language=None,
+)
 st.caption(t("common.untrained_note"))
 
 # The input and its three projections, one tab each.
 st.subheader(t("qkv.matrices_title"))
 show.section("qkv", "matrices")
-matrices = (("X", "tab_x", trace.x), ("Q", "tab_q", proj.q), ("K", "tab_k", proj.k),
-            ("V", "tab_v", proj.v))
-for tab, (name, label, matrix) in zip(st.tabs([t(f"qkv.{m[1]}") for m in matrices]), matrices):
-    with tab:
-        show.chart(signed_heatmap(matrix, labels, t("common.token")),
-                   name, matrix, "seq_len, d_model")
+matrices = (
+    ("X", "tab_x", trace.x),
+    ("Q", "tab_q", proj.q),
+    ("K", "tab_k", proj.k),
+    ("V", "tab_v", proj.v),
+)
+tabs = st.tabs([t(f"qkv.{m[1]}") for m in matrices], key="qkv_tab", on_change="rerun")
+for tab, (name, label, matrix) in zip(tabs, matrices):
+    if tab.open:  # only the open tab is drawn and sent
+        with tab:
+            show.matrix(name, matrix, "seq_len, d_model", labels)
 
 # One token's three vectors, next to what they are for.
 st.subheader(t("qkv.token_title"))
-i = st.selectbox(t("qkv.token_pick"), list(range(seq_len)), key="qkv_token",
-                 format_func=lambda j: labels[j])
+i = st.selectbox(
+    t("qkv.token_pick"), list(range(seq_len)), key="qkv_token", format_func=lambda j: labels[j]
+)
 left, right = st.columns([1, 2])
 with left:
     show.section("qkv", "token")
 with right:
     vectors = token_qkv(proj, i)  # (3, d_model): q_i, k_i, v_i
-    show.chart(signed_heatmap(vectors, ["q", "k", "v"], t("qkv.vector")),
-               "q_i, k_i, v_i", vectors, "3, d_model")
+    show.matrix("q_i, k_i, v_i", vectors, "3, d_model", ["q", "k", "v"], row_title=t("qkv.vector"))
     st.caption(t("qkv.numbers"))
     rows = [t("qkv.row_q"), t("qkv.row_k"), t("qkv.row_v")]
-    st.dataframe(charts.number_table(vectors, rows, dims), width="stretch")
+    st.dataframe(charts.number_table(vectors, rows), width="stretch")
 
 # A preview of the next page: this token's query against every key.
 st.subheader(t("qkv.dots_title"))
 show.formula(r"q_i \cdot k_j = \sum_{d=1}^{d_{model}} q_{i,d}\, k_{j,d}")
 dots = query_key_dots(proj.q, proj.k, i)  # (seq_len,)
-show.chart(charts.bars(dots, labels, label_title=t("common.key_token"),
-                       value_title=t("qkv.dot")),
-           "q_i · K", dots, "seq_len")
+show.chart(
+    charts.bars(dots, labels, label_title=t("common.key_token"), value_title=t("qkv.dot")),
+    "q_i · K",
+    dots,
+    "seq_len",
+)
 show.section("qkv", "dots")
 
 # How multi-head attention will cut these columns.
 st.subheader(t("qkv.heads_title"))
 show.section("qkv", "heads")
 st.caption(t("qkv.heads_caption", n_heads=settings.n_heads, d_head=settings.d_head))
-st.text("\n".join(t("qkv.head_range", h=h, start=start, end=end)
-                  for h, (start, end) in enumerate(head_columns(d_model, settings.n_heads))))
+st.text(
+    "\n".join(
+        t("qkv.head_range", h=h, start=start, end=end)
+        for h, (start, end) in enumerate(head_columns(d_model, settings.n_heads))
+    )
+)
 
 show.code_that_ran(init_params, project, token_qkv, query_key_dots, head_columns)

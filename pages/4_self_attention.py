@@ -18,8 +18,10 @@ N_KEYS = 16  # keys per row in that experiment
 
 settings = page("attention")
 show.section("attention", "intro")
-show.formula(r"\mathrm{Attention}(Q, K, V) = "
-             r"\mathrm{softmax}\!\left(\frac{Q K^\top}{\sqrt{d_k}}\right) V")
+show.formula(
+    r"\mathrm{Attention}(Q, K, V) = "
+    r"\mathrm{softmax}\!\left(\frac{Q K^\top}{\sqrt{d_k}}\right) V"
+)
 show.section("attention", "one_head")
 
 causal = st.toggle(t("attention.causal"), key="attn_causal", help=t("attention.causal_help"))
@@ -27,57 +29,66 @@ trace = engine.pipeline(settings.text, settings.d_model, 1, settings.seed, causa
 att = trace.attention  # one head: every array has a leading axis of length 1
 q, k, v = att.q[0], att.k[0], att.v[0]  # (seq_len, d_model) each: d_k = d_model
 labels = charts.token_labels(trace.tokens)
-dims = [str(d) for d in range(settings.d_model)]
 sqrt_d_k = f"√{settings.d_model}"
-
-
-def square(values, kind: str, value_title: str, **kwargs):
-    """A (seq_len, seq_len) heatmap: queries down, keys across; masked cells grey."""
-    return charts.heatmap(values, labels, labels, kind=kind, row_title=t("common.query_token"),
-                          col_title=t("common.key_token"), value_title=value_title,
-                          masked_label=t("attention.masked"), **kwargs)
 
 
 st.subheader(t("attention.steps_title"))
 left, right = st.columns(2)
 with left:
     st.markdown(t("attention.step_dot"))
-    show.chart(square(att.dot_products[0], "signed", t("attention.dot")),
-               "Q Kᵀ", att.dot_products[0], "seq_len, seq_len")
+    show.square("Q Kᵀ", att.dot_products[0], labels, kind="signed", value_title=t("attention.dot"))
 with right:
-    st.markdown(t("attention.step_scale_masked" if causal else "attention.step_scale",
-                  sqrt_d_k=sqrt_d_k, root=settings.d_model**0.5))
-    show.chart(square(att.scores[0], "signed", t("attention.score")),
-               f"Q Kᵀ / {sqrt_d_k}", att.scores[0], "seq_len, seq_len")
+    st.markdown(
+        t(
+            "attention.step_scale_masked" if causal else "attention.step_scale",
+            sqrt_d_k=sqrt_d_k,
+            root=settings.d_model**0.5,
+        )
+    )
+    show.square(
+        f"Q Kᵀ / {sqrt_d_k}", att.scores[0], labels, kind="signed", value_title=t("attention.score")
+    )
 
 st.markdown(t("attention.step_softmax"))
 pick = attention_view.follow_chart_pick("attn_pick", "pick", labels, "attn_query")
-show.chart(square(att.weights[0], "weights", t("common.weight"), select="pick"),
-           "A = softmax(·)", att.weights[0], "seq_len, seq_len",
-           on_select=pick, key=attention_view.chart_key("attn_pick"))
+show.square(
+    "A = softmax(·)",
+    att.weights[0],
+    labels,
+    select="pick",
+    on_select=pick,
+    key=attention_view.chart_key("attn_pick"),
+)
 st.caption(t("attention.click_hint"))
 st.markdown(t("attention.step_output"))
-show.chart(charts.heatmap(att.heads[0], labels, dims, kind="signed",
-                          row_title=t("common.query_token"), col_title=t("common.dimension"),
-                          value_title=t("common.value")),
-           "O = A V", att.heads[0], "seq_len, d_model")
+show.matrix("O = A V", att.heads[0], "seq_len, d_model", labels, row_title=t("common.query_token"))
 
 st.subheader(t("attention.query_title"))
 show.section("attention", "query")
-i = attention_view.pick_index(t("attention.query_pick"), "attn_query", labels, "attn_pick",
-                              help=t("attention.click_hint"))
+i = attention_view.pick_index(
+    t("attention.query_pick"), "attn_query", labels, "attn_pick", help=t("attention.click_hint")
+)
 row = attend_one_query(q, k, v, i, causal)
 left, right = st.columns(2)
 with left:
-    show.chart(charts.bars(row.weights, labels, label_title=t("common.key_token"),
-                           value_title=t("common.weight"), kind="weights"),
-               "a_i", row.weights, "seq_len")
+    show.chart(
+        charts.bars(
+            row.weights,
+            labels,
+            label_title=t("common.key_token"),
+            value_title=t("common.weight"),
+            kind="weights",
+        ),
+        "a_i",
+        row.weights,
+        "seq_len",
+    )
 with right:
     attention_view.query_table(row, labels, sqrt_d_k)
 values, value_rows = attention_view.with_sum_row(row, labels)
-show.chart(charts.heatmap(values, value_rows, dims, kind="signed", row_title=t("attention.key_row"),
-                          col_title=t("common.dimension"), value_title=t("common.value")),
-           "w_j · v_j, Σ", values, "seq_len + 1, d_model")
+show.matrix(
+    "w_j · v_j, Σ", values, "seq_len + 1, d_model", value_rows, row_title=t("attention.key_row")
+)
 st.caption(t("attention.sum_caption", i=i))  # the position only: user text stays out of Markdown
 
 st.subheader(t("attention.experiments_title"))
@@ -89,17 +100,45 @@ scaling = engine.scaling(D_KS, N_KEYS, settings.seed)
 with_s, without_s = t("attention.with_scaling"), t("attention.without_scaling")
 left, right = st.columns(2)
 with left:
-    show.vega(charts.lines_log2(
-        scaling.d_k, {with_s: scaling.max_weight_scaled, without_s: scaling.max_weight_unscaled},
-        x_title="d_k", y_title=t("attention.max_weight"), series_title=t("attention.series")))
+    show.vega(
+        charts.lines_log2(
+            scaling.d_k,
+            {with_s: scaling.max_weight_scaled, without_s: scaling.max_weight_unscaled},
+            x_title="d_k",
+            y_title=t("attention.max_weight"),
+            series_title=t("attention.series"),
+        )
+    )
 with right:
     uniform = [scaling.uniform_entropy] * len(scaling.d_k)
-    show.vega(charts.lines_log2(
-        scaling.d_k, {with_s: scaling.entropy_scaled, without_s: scaling.entropy_unscaled,
-                      t("attention.uniform", n=N_KEYS): uniform},
-        x_title="d_k", y_title=t("attention.entropy"), series_title=t("attention.series")))
-st.caption(t("attention.scaling_caption", n=N_KEYS, first=int(scaling.d_k[0]),
-             std_first=scaling.dot_std[0], last=int(scaling.d_k[-1]), std_last=scaling.dot_std[-1]))
+    show.vega(
+        charts.lines_log2(
+            scaling.d_k,
+            {
+                with_s: scaling.entropy_scaled,
+                without_s: scaling.entropy_unscaled,
+                t("attention.uniform", n=N_KEYS): uniform,
+            },
+            x_title="d_k",
+            y_title=t("attention.entropy"),
+            series_title=t("attention.series"),
+        )
+    )
+st.caption(
+    t(
+        "attention.scaling_caption",
+        n=N_KEYS,
+        first=int(scaling.d_k[0]),
+        std_first=scaling.dot_std[0],
+        last=int(scaling.d_k[-1]),
+        std_last=scaling.dot_std[-1],
+    )
+)
 
-show.code_that_ran(multi_head_attention, scaled_dot_product_attention, softmax, attend_one_query,
-                   scaling_experiment)
+show.code_that_ran(
+    multi_head_attention,
+    scaled_dot_product_attention,
+    softmax,
+    attend_one_query,
+    scaling_experiment,
+)

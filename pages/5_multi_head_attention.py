@@ -22,30 +22,29 @@ heads = [t("multihead.head_n", h=h) for h in range(n_heads)]
 columns = head_columns(d_model, n_heads)  # [(first, last)] column of each head
 
 
-def square(values, value_title: str = t("common.weight")):
-    """A (seq_len, seq_len) weights heatmap on the fixed 0–1 scale."""
-    return charts.heatmap(values, labels, labels, kind="weights", row_title=t("common.query_token"),
-                          col_title=t("common.key_token"), value_title=value_title)
-
-
-def signed(values):
-    """A (seq_len, n) matrix of signed numbers: tokens down, dimensions across."""
-    dims = [str(d) for d in range(values.shape[1])]
-    return charts.heatmap(values, labels, dims, kind="signed", row_title=t("common.token"),
-                          col_title=t("common.dimension"), value_title=t("common.value"))
-
-
 show.section("multihead", "intro")
-show.formula(r"\mathrm{MultiHead}(X) = \mathrm{Concat}(\mathrm{head}_0, \dots, "
-             r"\mathrm{head}_{h-1})\, W^O, \quad \mathrm{head}_i = "
-             r"\mathrm{Attention}(X W^Q_i,\, X W^K_i,\, X W^V_i)")
+show.formula(
+    r"\mathrm{MultiHead}(X) = \mathrm{Concat}(\mathrm{head}_0, \dots, "
+    r"\mathrm{head}_{h-1})\, W^O, \quad \mathrm{head}_i = "
+    r"\mathrm{Attention}(X W^Q_i,\, X W^K_i,\, X W^V_i)"
+)
 
 st.subheader(t("multihead.grid_title"))
 show.section("multihead", "grid")
-show.chart(charts.head_grid(att.weights, labels, heads, row_title=t("common.query_token"),
-                            col_title=t("common.key_token"), value_title=t("common.weight"),
-                            head_title=t("multihead.head")),
-           "A", att.weights, "n_heads, seq_len, seq_len")
+show.chart(
+    charts.head_grid(
+        att.weights,
+        labels,
+        heads,
+        row_title=t("common.query_token"),
+        col_title=t("common.key_token"),
+        value_title=t("common.weight"),
+        head_title=t("multihead.head"),
+    ),
+    "A",
+    att.weights,
+    "n_heads, seq_len, seq_len",
+)
 
 st.subheader(t("multihead.distance_title"))
 if n_heads == 1:
@@ -54,39 +53,56 @@ else:
     distance = head_distance(att.weights)  # (n_heads, n_heads) in [0, 1]
     left, right = st.columns([2, 3])
     with left:
-        st.metric(t("multihead.mean_distance"), f"{mean_head_distance(distance):.0%}",
-                  help=t("multihead.mean_distance_help"))
+        st.metric(
+            t("multihead.mean_distance"),
+            f"{mean_head_distance(distance):.0%}",
+            help=t("multihead.mean_distance_help"),
+        )
         show.section("multihead", "distance")
     with right:
-        show.chart(charts.heatmap(distance, heads, heads, kind="weights",
-                                  row_title=t("multihead.head"), col_title=t("multihead.head"),
-                                  value_title=t("multihead.distance")),
-                   "D", distance, "n_heads, n_heads")
+        show.matrix(
+            "D",
+            distance,
+            "n_heads, n_heads",
+            heads,
+            heads,
+            kind="weights",
+            row_title=t("multihead.head"),
+            col_title=t("multihead.head"),
+            value_title=t("multihead.distance"),
+        )
 
 st.subheader(t("multihead.split_title"))
 show.section("multihead", "split")
-show.chart(signed(trace.projections.q), "Q = X·W_Q", trace.projections.q, "seq_len, d_model")
-st.caption(" · ".join(t("multihead.head_range", h=h, start=first, end=last)
-                      for h, (first, last) in enumerate(columns)))
+show.matrix("Q = X·W_Q", trace.projections.q, "seq_len, d_model", labels)
+st.caption(
+    " · ".join(
+        t("multihead.head_range", h=h, start=first, end=last)
+        for h, (first, last) in enumerate(columns)
+    )
+)
 h = attention_view.pick_index(t("multihead.pick_head"), "mha_head", heads)
 first, last = columns[h]
 left, right = st.columns(2)
 with left:
-    show.chart(signed(att.q[h]), f"q_{h} = Q[:, {first}:{last + 1}]", att.q[h], "seq_len, d_head")
-    show.chart(square(att.weights[h]), f"A_{h} = softmax(q_{h} k_{h}ᵀ / √{d_head})",
-               att.weights[h], "seq_len, seq_len")
+    show.matrix(f"q_{h} = Q[:, {first}:{last + 1}]", att.q[h], "seq_len, d_head", labels)
+    show.square(f"A_{h} = softmax(q_{h} k_{h}ᵀ / √{d_head})", att.weights[h], labels)
 with right:
-    show.chart(signed(att.k[h]), f"k_{h} = K[:, {first}:{last + 1}]", att.k[h], "seq_len, d_head")
-    show.chart(signed(att.heads[h]), f"head_{h} = A_{h} v_{h}", att.heads[h], "seq_len, d_head")
+    show.matrix(f"k_{h} = K[:, {first}:{last + 1}]", att.k[h], "seq_len, d_head", labels)
+    show.matrix(f"head_{h} = A_{h} v_{h}", att.heads[h], "seq_len, d_head", labels)
 
 st.subheader(t("multihead.concat_title"))
 show.section("multihead", "concat")
-tab_concat, tab_output = st.tabs([t("multihead.tab_concat"), t("multihead.tab_output")])
-with tab_concat:
-    show.chart(signed(att.concat), f"Concat(head_0 … head_{n_heads - 1})", att.concat,
-               "seq_len, d_model")
-with tab_output:
-    show.chart(signed(att.output), "Output = Concat · W_O", att.output, "seq_len, d_model")
+tab_concat, tab_output = st.tabs(
+    [t("multihead.tab_concat"), t("multihead.tab_output")], key="mha_tab", on_change="rerun"
+)
+if tab_concat.open:  # only the open tab is drawn and sent
+    with tab_concat:
+        name = f"Concat(head_0 … head_{n_heads - 1})"
+        show.matrix(name, att.concat, "seq_len, d_model", labels)
+if tab_output.open:
+    with tab_output:
+        show.matrix("Output = Concat · W_O", att.output, "seq_len, d_model", labels)
 
 st.subheader(t("multihead.compare_title"))
 if n_heads == 1:
@@ -96,12 +112,17 @@ else:
     average = head_average(att.weights)  # (seq_len, seq_len)
     left, right = st.columns(2)
     with left:
-        show.chart(square(single), t("multihead.single", d_model=d_model), single,
-                   "seq_len, seq_len")
+        show.square(t("multihead.single", d_model=d_model), single, labels)
     with right:
-        show.chart(square(average), t("multihead.mean", n=n_heads, d_head=d_head), average,
-                   "seq_len, seq_len")
+        show.square(t("multihead.mean", n=n_heads, d_head=d_head), average, labels)
     show.section("multihead", "compare")
 
-show.code_that_ran(multi_head_attention, split_heads, head_columns, scaled_dot_product_attention,
-                   head_distance, mean_head_distance, head_average)
+show.code_that_ran(
+    multi_head_attention,
+    split_heads,
+    head_columns,
+    scaled_dot_product_attention,
+    head_distance,
+    mean_head_distance,
+    head_average,
+)

@@ -5,7 +5,6 @@ from pathlib import Path
 
 import pandas as pd
 import pyarrow.ipc
-
 from streamlit.testing.v1 import AppTest
 
 from ui.setup import PAGES
@@ -16,13 +15,28 @@ PAGE_PATH = {page_id: path for page_id, path, _ in PAGES}
 LONG_SENTENCE = " ".join(f"word{i}" for i in range(45))
 SETTINGS = {
     "default": {},
-    "minimum": {"shared_text": "hello", "shared_d_model": 8, "shared_n_heads": 1,
-                "shared_seed": 0},
-    "maximum": {"shared_text": LONG_SENTENCE, "shared_d_model": 512, "shared_n_heads": 16,
-                "shared_seed": 9999},
+    "minimum": {"shared_text": "hello", "shared_d_model": 8, "shared_n_heads": 1, "shared_seed": 0},
+    "maximum": {
+        "shared_text": LONG_SENTENCE,
+        "shared_d_model": 512,
+        "shared_n_heads": 16,
+        "shared_seed": 9999,
+    },
 }
-TEXT_ELEMENTS = ("title", "header", "subheader", "markdown", "caption", "info", "warning",
-                 "error", "success", "latex", "text", "code")
+TEXT_ELEMENTS = (
+    "title",
+    "header",
+    "subheader",
+    "markdown",
+    "caption",
+    "info",
+    "warning",
+    "error",
+    "success",
+    "latex",
+    "text",
+    "code",
+)
 
 
 def run_page(page_id: str, lang: str = "en", locale: str | None = None, **state) -> AppTest:

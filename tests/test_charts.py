@@ -26,17 +26,56 @@ def full_spec(chart: charts.Chart) -> dict:
 def builders():
     weights = RNG.dirichlet(np.ones(5), size=5)
     masked = np.where(np.triu(np.ones((5, 5), bool), 1), -np.inf, RNG.normal(size=(5, 5)))
-    yield "heatmap", charts.heatmap(RNG.normal(size=(5, 8)), LABELS, list("abcdefgh"),
-                                    kind="signed", row_title="r", col_title="c", value_title="v")
-    yield "weights", charts.heatmap(weights, LABELS, LABELS, kind="weights", row_title="q",
-                                    col_title="k", value_title="w", select="pick")
-    yield "masked", charts.heatmap(masked, LABELS, LABELS, kind="signed", row_title="q",
-                                   col_title="k", value_title="s")
-    yield "grid", charts.head_grid(np.stack([weights, weights]), LABELS, ["h0", "h1"],
-                                   row_title="q", col_title="k", value_title="w", head_title="h")
+    yield (
+        "heatmap",
+        charts.heatmap(
+            RNG.normal(size=(5, 8)),
+            LABELS,
+            list("abcdefgh"),
+            kind="signed",
+            row_title="r",
+            col_title="c",
+            value_title="v",
+        ),
+    )
+    yield (
+        "weights",
+        charts.heatmap(
+            weights,
+            LABELS,
+            LABELS,
+            kind="weights",
+            row_title="q",
+            col_title="k",
+            value_title="w",
+            select="pick",
+        ),
+    )
+    yield (
+        "masked",
+        charts.heatmap(
+            masked, LABELS, LABELS, kind="signed", row_title="q", col_title="k", value_title="s"
+        ),
+    )
+    yield (
+        "grid",
+        charts.head_grid(
+            np.stack([weights, weights]),
+            LABELS,
+            ["h0", "h1"],
+            row_title="q",
+            col_title="k",
+            value_title="w",
+            head_title="h",
+        ),
+    )
     yield "bars", charts.bars(weights[0], LABELS, label_title="k", value_title="w", kind="weights")
-    yield "lines", charts.lines_log2([4, 8, 16], {"a": [1, 2, 3], "b": [3, 2, 1]}, x_title="d",
-                                     y_title="y", series_title="s")
+    yield (
+        "lines",
+        charts.lines_log2(
+            [4, 8, 16], {"a": [1, 2, 3], "b": [3, 2, 1]}, x_title="d", y_title="y", series_title="s"
+        ),
+    )
     yield "scatter", charts.scatter(RNG.normal(size=(5, 2)), LABELS, x_title="x", y_title="y")
 
 
@@ -46,30 +85,53 @@ def test_every_builder_writes_valid_vega_lite(name, chart):
 
 
 def test_token_axes_keep_sentence_order_and_repeated_words():
-    chart = charts.heatmap(RNG.normal(size=(5, 5)), LABELS, LABELS, kind="signed",
-                           row_title="q", col_title="k", value_title="v")
+    chart = charts.heatmap(
+        RNG.normal(size=(5, 5)),
+        LABELS,
+        LABELS,
+        kind="signed",
+        row_title="q",
+        col_title="k",
+        value_title="v",
+    )
     assert chart.spec["encoding"]["y"]["sort"] == ["0·the", "1·cat", "2·saw", "3·the", "4·dog"]
     assert chart.data["row"].nunique() == 5  # the two "the" keep their own rows
 
 
 def test_weights_use_a_fixed_zero_to_one_scale():
-    chart = charts.heatmap(np.full((2, 2), 0.5), LABELS[:2], LABELS[:2], kind="weights",
-                           row_title="q", col_title="k", value_title="w")
+    chart = charts.heatmap(
+        np.full((2, 2), 0.5),
+        LABELS[:2],
+        LABELS[:2],
+        kind="weights",
+        row_title="q",
+        col_title="k",
+        value_title="w",
+    )
     assert chart.spec["encoding"]["color"]["scale"]["domain"] == [0, 1]
 
 
 def test_signed_values_use_a_diverging_scale_centred_on_zero():
     values = np.array([[-3.0, 1.0]])
-    chart = charts.heatmap(values, ["a"], ["x", "y"], kind="signed", row_title="r",
-                           col_title="c", value_title="v")
+    chart = charts.heatmap(
+        values, ["a"], ["x", "y"], kind="signed", row_title="r", col_title="c", value_title="v"
+    )
     scale = chart.spec["encoding"]["color"]["scale"]
     assert scale["domain"] == [-3.0, 3.0] and scale["domainMid"] == 0
 
 
 def test_masked_scores_are_never_shipped_as_numbers():
     values = np.array([[1.0, -np.inf], [0.5, 0.2]])
-    chart = charts.heatmap(values, ["a", "b"], ["a", "b"], kind="signed", row_title="q",
-                           col_title="k", value_title="s", masked_label="masked")
+    chart = charts.heatmap(
+        values,
+        ["a", "b"],
+        ["a", "b"],
+        kind="signed",
+        row_title="q",
+        col_title="k",
+        value_title="s",
+        masked_label="masked",
+    )
     assert np.isfinite(chart.data["value"]).all()
     assert chart.data["masked"].tolist() == [False, True, False, False]
     assert "masked" in chart.spec["transform"][0]["calculate"]
@@ -77,8 +139,15 @@ def test_masked_scores_are_never_shipped_as_numbers():
 
 def test_a_wide_matrix_becomes_a_picture_and_a_hoverable_part():
     values = RNG.normal(size=(3, 200))
-    wide = charts.heatmap(values, ["a", "b", "c"], [str(i) for i in range(200)], kind="signed",
-                          row_title="r", col_title="c", value_title="v")
+    wide = charts.heatmap(
+        values,
+        ["a", "b", "c"],
+        [str(i) for i in range(200)],
+        kind="signed",
+        row_title="r",
+        col_title="c",
+        value_title="v",
+    )
     assert isinstance(wide, charts.WideMatrix)
     assert len(wide.part.data) == 3 * charts.MAX_COLS
 
@@ -88,8 +157,8 @@ def read_png(data: bytes) -> np.ndarray:
     assert data[:8] == b"\x89PNG\r\n\x1a\n"
     width, height = struct.unpack(">II", data[16:24])
     idat = data.index(b"IDAT")
-    length = struct.unpack(">I", data[idat - 4:idat])[0]
-    raw = np.frombuffer(zlib.decompress(data[idat + 4:idat + 4 + length]), np.uint8)
+    length = struct.unpack(">I", data[idat - 4 : idat])[0]
+    raw = np.frombuffer(zlib.decompress(data[idat + 4 : idat + 4 + length]), np.uint8)
     rows = raw.reshape(height, 1 + 3 * width)
     assert (rows[:, 0] == 0).all()
     return rows[:, 1:].reshape(height, width, 3)

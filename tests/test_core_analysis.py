@@ -5,13 +5,7 @@ import math
 import numpy as np
 import pytest
 
-from core.analysis import (
-    cosine_similarity,
-    entropy,
-    head_distance,
-    pca_2d,
-    position_similarity,
-)
+from core.analysis import cosine_similarity, entropy, head_distance, pca_2d, position_similarity
 from core.experiments import scaling_experiment
 from core.positional import sinusoidal_encoding
 

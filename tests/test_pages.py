@@ -1,8 +1,6 @@
 """Every page, in both languages, at default, minimum and maximum settings: no exception, the
 expected elements present, settings kept across page switches, bad input handled kindly."""
 
-import json
-
 import pytest
 
 from tests.apptest import (
@@ -100,7 +98,9 @@ def test_head_choice_follows_d_model():
 
 
 def test_language_follows_the_browser():
-    assert run_page("overview", "ko", locale="ko-KR").title[0].value == labels("ko")["overview.title"]
+    assert (
+        run_page("overview", "ko", locale="ko-KR").title[0].value == labels("ko")["overview.title"]
+    )
 
 
 def test_switching_language_swaps_the_untouched_example_sentence():
@@ -155,8 +155,11 @@ def test_embedding_page_ids_and_vectors_match_the_engine():
     trace = embed(tokens, 64, 0)
     table = at.dataframe[0].value
     assert table.loc["id"].tolist() == [str(i) for i in trace.token_ids]
-    expected = {(f"{i}·{tok}", str(d)): trace.vectors[i, d]
-                for i, tok in enumerate(tokens) for d in range(64)}
+    expected = {
+        (f"{i}·{tok}", str(d)): trace.vectors[i, d]
+        for i, tok in enumerate(tokens)
+        for d in range(64)
+    }
     frames = [f for f in chart_frames(at) if {"row", "col", "value"} <= set(f.columns)]
     vectors = next(f for f in frames if len(f) == len(expected) and f["row"].iloc[0] == "0·the")
     for row, col, value in vectors[["row", "col", "value"]].itertuples(index=False):

@@ -34,28 +34,40 @@ def follow_chart_pick(chart_base: str, param: str, labels: list[str], target_key
     return callback
 
 
-def pick_index(label: str, key: str, labels: list[str], chart_base: str | None = None,
-               help: str | None = None) -> int:
+def pick_index(
+    label: str, key: str, labels: list[str], chart_base: str | None = None, help: str | None = None
+) -> int:
     """A selectbox over positions 0 … n−1 shown by their labels; returns the position.
 
     With `chart_base`, choosing here resets that clickable heatmap (see chart_key).
     """
-    return st.selectbox(label, range(len(labels)), key=key, help=help,
-                        format_func=labels.__getitem__,
-                        on_change=_next_round if chart_base else None,
-                        args=(chart_base,) if chart_base else None)
+    return st.selectbox(
+        label,
+        range(len(labels)),
+        key=key,
+        help=help,
+        format_func=labels.__getitem__,
+        on_change=_next_round if chart_base else None,
+        args=(chart_base,) if chart_base else None,
+    )
 
 
 def query_table(row: QueryTrace, labels: list[str], sqrt_d_k: str) -> None:
     """Key by key: q·k_j, ÷ √d_k (or "masked"), and the weight, rounded to 4 decimals."""
     masked = t("attention.masked")
     scores = [masked if np.isneginf(s) else f"{s:.4f}" for s in row.scores]
-    st.dataframe(pd.DataFrame({
-        t("common.key_token"): labels,
-        "q·k_j": np.round(row.dot_products, 4),
-        f"q·k_j ÷ {sqrt_d_k}": scores,
-        t("common.weight"): np.round(row.weights, 4),
-    }), hide_index=True, width="stretch")
+    st.dataframe(
+        pd.DataFrame(
+            {
+                t("common.key_token"): labels,
+                "q·k_j": np.round(row.dot_products, 4),
+                f"q·k_j ÷ {sqrt_d_k}": scores,
+                t("common.weight"): np.round(row.weights, 4),
+            }
+        ),
+        hide_index=True,
+        width="stretch",
+    )
 
 
 def with_sum_row(row: QueryTrace, labels: list[str]) -> tuple[np.ndarray, list[str]]:

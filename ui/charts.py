@@ -57,16 +57,23 @@ def position_labels(tokens, n_positions: int) -> list[str]:
 def _axis_frame(values: np.ndarray, rows: list[str], cols: list[str]) -> pd.DataFrame:
     """Long form, compact: one row per cell; labels as categories, values as float32."""
     n_rows, n_cols = values.shape
-    return pd.DataFrame({
-        "row": pd.Categorical.from_codes(np.repeat(np.arange(n_rows), n_cols), categories=rows),
-        "col": pd.Categorical.from_codes(np.tile(np.arange(n_cols), n_rows), categories=cols),
-        "value": np.round(values, 4).astype(np.float32).ravel(),
-    })
+    return pd.DataFrame(
+        {
+            "row": pd.Categorical.from_codes(np.repeat(np.arange(n_rows), n_cols), categories=rows),
+            "col": pd.Categorical.from_codes(np.tile(np.arange(n_cols), n_rows), categories=cols),
+            "value": np.round(values, 4).astype(np.float32).ravel(),
+        }
+    )
 
 
 def _nominal(name: str, sort: list[str], title: str, **axis) -> dict:
-    return {"field": name, "type": "nominal", "sort": list(sort), "title": title,
-            **({"axis": axis} if axis else {})}
+    return {
+        "field": name,
+        "type": "nominal",
+        "sort": list(sort),
+        "title": title,
+        **({"axis": axis} if axis else {}),
+    }
 
 
 def _scale(values: np.ndarray, kind: str) -> dict:
@@ -78,23 +85,44 @@ def _scale(values: np.ndarray, kind: str) -> dict:
     return {"scheme": SIGNED_SCHEME, "domain": [-bound, bound], "domainMid": 0}
 
 
-def heatmap(values: np.ndarray, rows: list[str], cols: list[str], *, kind: str,
-            row_title: str, col_title: str, value_title: str, select: str | None = None,
-            masked_label: str = "masked (−∞)") -> Chart | WideMatrix:
+def heatmap(
+    values: np.ndarray,
+    rows: list[str],
+    cols: list[str],
+    *,
+    kind: str,
+    row_title: str,
+    col_title: str,
+    value_title: str,
+    select: str | None = None,
+    masked_label: str = "masked (−∞)",
+) -> Chart | WideMatrix:
     """A matrix as coloured cells with hover values (kind "weights": 0–1, "signed": ±).
 
     Masked entries (-inf) are drawn grey and read `masked_label` on hover, never as a number.
     A matrix wider than MAX_COLS comes back as a WideMatrix (a picture and a hoverable part).
     """
     if values.shape[1] > MAX_COLS:
-        part = heatmap(values[:, :MAX_COLS], rows, cols[:MAX_COLS], kind=kind,
-                       row_title=row_title, col_title=col_title, value_title=value_title,
-                       select=select, masked_label=masked_label)
+        part = heatmap(
+            values[:, :MAX_COLS],
+            rows,
+            cols[:MAX_COLS],
+            kind=kind,
+            row_title=row_title,
+            col_title=col_title,
+            value_title=value_title,
+            select=select,
+            masked_label=masked_label,
+        )
         return WideMatrix(values, kind, part)
     masked = np.isneginf(values)
     data = _axis_frame(np.where(masked, 0.0, values), rows, cols)
-    color = {"field": "value", "type": "quantitative", "scale": _scale(values, kind),
-             "title": value_title}
+    color = {
+        "field": "value",
+        "type": "quantitative",
+        "scale": _scale(values, kind),
+        "title": value_title,
+    }
     shown = "format(datum.value, '.4f')"
     if masked.any():
         data["masked"] = masked.ravel()
@@ -109,30 +137,49 @@ def heatmap(values: np.ndarray, rows: list[str], cols: list[str], *, kind: str,
             "x": _nominal("col", cols, col_title, labelAngle=-45),
             "y": _nominal("row", rows, row_title),
             "color": color,
-            "tooltip": [{"field": "row", "type": "nominal", "title": row_title},
-                        {"field": "col", "type": "nominal", "title": col_title},
-                        {"field": "shown", "type": "nominal", "title": value_title}],
+            "tooltip": [
+                {"field": "row", "type": "nominal", "title": row_title},
+                {"field": "col", "type": "nominal", "title": col_title},
+                {"field": "shown", "type": "nominal", "title": value_title},
+            ],
         },
     }
     if select:
-        spec["params"] = [{"name": select, "select": {
-            "type": "point", "fields": ["row"], "on": "click", "clear": False}}]
+        spec["params"] = [
+            {
+                "name": select,
+                "select": {"type": "point", "fields": ["row"], "on": "click", "clear": False},
+            }
+        ]
     return Chart(spec, data)
 
 
-def head_grid(weights: np.ndarray, labels: list[str], heads: list[str], *, row_title: str,
-              col_title: str, value_title: str, head_title: str, columns: int = 4) -> Chart:
+def head_grid(
+    weights: np.ndarray,
+    labels: list[str],
+    heads: list[str],
+    *,
+    row_title: str,
+    col_title: str,
+    value_title: str,
+    head_title: str,
+    columns: int = 4,
+) -> Chart:
     """Every head's attention weights as small multiples, rows of `columns`, one fixed 0–1 scale.
 
     weights: (n_heads, seq_q, seq_k); labels: the token labels; heads: one title per head.
     """
     n_heads, n_rows, n_cols = weights.shape
-    data = _axis_frame(weights.reshape(n_heads * n_rows, n_cols),
-                       [f"{h}|{label}" for h in range(n_heads) for label in labels], labels)
+    data = _axis_frame(
+        weights.reshape(n_heads * n_rows, n_cols),
+        [f"{h}|{label}" for h in range(n_heads) for label in labels],
+        labels,
+    )
     head_of_row = data["row"].cat.codes.to_numpy() // n_rows
     data["head"] = pd.Categorical.from_codes(head_of_row, categories=heads)
-    data["row"] = pd.Categorical.from_codes(data["row"].cat.codes.to_numpy() % n_rows,
-                                            categories=labels)
+    data["row"] = pd.Categorical.from_codes(
+        data["row"].cat.codes.to_numpy() % n_rows, categories=labels
+    )
     cell = min(20, max(4, 180 // max(n_rows, n_cols)))  # pixels per cell: 4 panels fit a laptop
     font = min(10, max(6, cell - 1))
     spec = {
@@ -142,27 +189,47 @@ def head_grid(weights: np.ndarray, labels: list[str], heads: list[str], *, row_t
         "encoding": {
             "x": _nominal("col", labels, col_title, labelAngle=-45, labelFontSize=font),
             "y": _nominal("row", labels, row_title, labelFontSize=font),
-            "color": {"field": "value", "type": "quantitative", "title": value_title,
-                      "scale": {"scheme": WEIGHTS_SCHEME, "domain": [0, 1]},
-                      "legend": {"orient": "top"}},
-            "facet": {"field": "head", "type": "nominal", "sort": list(heads), "title": None,
-                      "columns": columns},
-            "tooltip": [{"field": "head", "type": "nominal", "title": head_title},
-                        {"field": "row", "type": "nominal", "title": row_title},
-                        {"field": "col", "type": "nominal", "title": col_title},
-                        {"field": "value", "type": "quantitative", "title": value_title,
-                         "format": ".4f"}],
+            "color": {
+                "field": "value",
+                "type": "quantitative",
+                "title": value_title,
+                "scale": {"scheme": WEIGHTS_SCHEME, "domain": [0, 1]},
+                "legend": {"orient": "top"},
+            },
+            "facet": {
+                "field": "head",
+                "type": "nominal",
+                "sort": list(heads),
+                "title": None,
+                "columns": columns,
+            },
+            "tooltip": [
+                {"field": "head", "type": "nominal", "title": head_title},
+                {"field": "row", "type": "nominal", "title": row_title},
+                {"field": "col", "type": "nominal", "title": col_title},
+                {"field": "value", "type": "quantitative", "title": value_title, "format": ".4f"},
+            ],
         },
         "resolve": {"scale": {"color": "shared"}},
     }
     return Chart(spec, data)
 
 
-def bars(values: np.ndarray, labels: list[str], *, label_title: str, value_title: str,
-         kind: str = "signed") -> Chart:
+def bars(
+    values: np.ndarray,
+    labels: list[str],
+    *,
+    label_title: str,
+    value_title: str,
+    kind: str = "signed",
+) -> Chart:
     """One bar per label, in the given order; weights on a fixed 0–1 axis."""
-    data = pd.DataFrame({"label": pd.Categorical(labels, categories=list(dict.fromkeys(labels))),
-                         "value": np.round(values, 4).astype(np.float32)})
+    data = pd.DataFrame(
+        {
+            "label": pd.Categorical(labels, categories=list(dict.fromkeys(labels))),
+            "value": np.round(values, 4).astype(np.float32),
+        }
+    )
     y = {"field": "value", "type": "quantitative", "title": value_title}
     if kind == "weights":
         y["scale"] = {"domain": [0, 1]}
@@ -172,29 +239,43 @@ def bars(values: np.ndarray, labels: list[str], *, label_title: str, value_title
         "encoding": {
             "x": _nominal("label", labels, label_title, labelAngle=-45),
             "y": y,
-            "color": {"condition": {"test": "datum.value >= 0", "value": "#3b75af"},
-                      "value": "#ef8636"},
-            "tooltip": [{"field": "label", "type": "nominal", "title": label_title},
-                        {"field": "value", "type": "quantitative", "title": value_title,
-                         "format": ".4f"}],
+            "color": {
+                "condition": {"test": "datum.value >= 0", "value": "#3b75af"},
+                "value": "#ef8636",
+            },
+            "tooltip": [
+                {"field": "label", "type": "nominal", "title": label_title},
+                {"field": "value", "type": "quantitative", "title": value_title, "format": ".4f"},
+            ],
         },
     }
     return Chart(spec, data)
 
 
-def lines(x, series: dict[str, np.ndarray], *, x_title: str, y_title: str,
-          series_title: str, log2_x: bool = False) -> Chart:
+def lines(
+    x,
+    series: dict[str, np.ndarray],
+    *,
+    x_title: str,
+    y_title: str,
+    series_title: str,
+    log2_x: bool = False,
+) -> Chart:
     """Several curves over the same x, one colour each (colour-blind-safe palette).
 
     log2_x puts x on a base-2 log axis with a tick at every x (e.g. d_k = 4 … 512).
     """
     x = np.asarray(x, dtype=float)
     names = list(series)
-    data = pd.DataFrame({
-        "x": np.tile(x, len(names)).astype(np.float32),
-        "y": np.concatenate([np.asarray(series[n], dtype=float) for n in names]).astype(np.float32),
-        "series": pd.Categorical.from_codes(np.repeat(np.arange(len(names)), len(x)), names),
-    })
+    data = pd.DataFrame(
+        {
+            "x": np.tile(x, len(names)).astype(np.float32),
+            "y": np.concatenate([np.asarray(series[n], dtype=float) for n in names]).astype(
+                np.float32
+            ),
+            "series": pd.Categorical.from_codes(np.repeat(np.arange(len(names)), len(x)), names),
+        }
+    )
     x_enc = {"field": "x", "type": "quantitative", "title": x_title}
     if log2_x:
         x_enc["scale"] = {"type": "log", "base": 2}
@@ -205,41 +286,60 @@ def lines(x, series: dict[str, np.ndarray], *, x_title: str, y_title: str,
         "encoding": {
             "x": x_enc,
             "y": {"field": "y", "type": "quantitative", "title": y_title},
-            "color": {"field": "series", "type": "nominal", "title": series_title,
-                      "sort": names, "scale": {"scheme": "tableau10"}},
-            "tooltip": [{"field": "series", "type": "nominal", "title": series_title},
-                        {"field": "x", "type": "quantitative", "title": x_title},
-                        {"field": "y", "type": "quantitative", "title": y_title,
-                         "format": ".4f"}],
+            "color": {
+                "field": "series",
+                "type": "nominal",
+                "title": series_title,
+                "sort": names,
+                "scale": {"scheme": "tableau10"},
+            },
+            "tooltip": [
+                {"field": "series", "type": "nominal", "title": series_title},
+                {"field": "x", "type": "quantitative", "title": x_title},
+                {"field": "y", "type": "quantitative", "title": y_title, "format": ".4f"},
+            ],
         },
     }
     return Chart(spec, data)
 
 
-def lines_log2(x, series: dict[str, np.ndarray], *, x_title: str, y_title: str,
-               series_title: str) -> Chart:
+def lines_log2(
+    x, series: dict[str, np.ndarray], *, x_title: str, y_title: str, series_title: str
+) -> Chart:
     """`lines` with x on a base-2 log axis, ticks at the given x values."""
-    return lines(x, series, x_title=x_title, y_title=y_title, series_title=series_title,
-                 log2_x=True)
+    return lines(
+        x, series, x_title=x_title, y_title=y_title, series_title=series_title, log2_x=True
+    )
 
 
 def scatter(points: np.ndarray, labels: list[str], *, x_title: str, y_title: str) -> Chart:
     """Labelled points in 2-D (e.g. a PCA projection of token vectors)."""
-    data = pd.DataFrame({"x": points[:, 0].astype(np.float32),
-                         "y": points[:, 1].astype(np.float32), "label": labels})
+    data = pd.DataFrame(
+        {
+            "x": points[:, 0].astype(np.float32),
+            "y": points[:, 1].astype(np.float32),
+            "label": labels,
+        }
+    )
     encoding = {
         "x": {"field": "x", "type": "quantitative", "title": x_title},
         "y": {"field": "y", "type": "quantitative", "title": y_title},
-        "tooltip": [{"field": "label", "type": "nominal"},
-                    {"field": "x", "type": "quantitative", "format": ".3f"},
-                    {"field": "y", "type": "quantitative", "format": ".3f"}],
+        "tooltip": [
+            {"field": "label", "type": "nominal"},
+            {"field": "x", "type": "quantitative", "format": ".3f"},
+            {"field": "y", "type": "quantitative", "format": ".3f"},
+        ],
     }
     spec = {
         "height": 320,
         "encoding": encoding,
-        "layer": [{"mark": {"type": "circle", "size": 90}},
-                  {"mark": {"type": "text", "dx": 8, "align": "left"},
-                   "encoding": {"text": {"field": "label", "type": "nominal"}}}],
+        "layer": [
+            {"mark": {"type": "circle", "size": 90}},
+            {
+                "mark": {"type": "text", "dx": 8, "align": "left"},
+                "encoding": {"text": {"field": "label", "type": "nominal"}},
+            },
+        ],
     }
     return Chart(spec, data)
 
@@ -247,10 +347,14 @@ def scatter(points: np.ndarray, labels: list[str], *, x_title: str, y_title: str
 def token_rows(rows: dict[str, list]) -> pd.DataFrame:
     """Several rows of tokens (or numbers) as one wide table, one column per position."""
     width = max((len(row) for row in rows.values()), default=0)
-    return pd.DataFrame.from_dict({name: [str(v) for v in row] for name, row in rows.items()},
-                                  orient="index", columns=[str(i) for i in range(width)])
+    return pd.DataFrame.from_dict(
+        {name: [str(v) for v in row] for name, row in rows.items()},
+        orient="index",
+        columns=[str(i) for i in range(width)],
+    )
 
 
-def number_table(values: np.ndarray, rows: list[str], cols: list[str]) -> pd.DataFrame:
-    """A matrix as a table with named rows and columns, rounded to 4 decimals."""
+def number_table(values: np.ndarray, rows: list[str]) -> pd.DataFrame:
+    """A matrix as a table with named rows and numbered columns, rounded to 4 decimals."""
+    cols = [str(d) for d in range(values.shape[1])]
     return pd.DataFrame(np.round(values.astype(np.float64), 4), index=rows, columns=cols)

@@ -13,8 +13,14 @@ from core.pipeline import run_pipeline
 
 
 @st.cache_resource(max_entries=16, show_spinner=False)
-def pipeline(text: str, d_model: int, n_heads: int, seed: int, causal: bool = False,
-             positional: str = "sinusoidal"):
+def pipeline(
+    text: str,
+    d_model: int,
+    n_heads: int,
+    seed: int,
+    causal: bool = False,
+    positional: str = "sinusoidal",
+):
     return run_pipeline(text, d_model, n_heads, seed, causal=causal, positional=positional)
 
 

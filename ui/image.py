@@ -11,19 +11,41 @@ import zlib
 import numpy as np
 
 # Anchor colours, evenly spaced over [0, 1]; colours in between are interpolated linearly.
-VIRIDIS = ("#440154", "#472d7b", "#3b528b", "#2c728e", "#21918c", "#28ae80", "#5ec962",
-           "#addc30", "#fde725")
-BLUE_ORANGE = ("#134b85", "#2f78b3", "#5da2cb", "#9dcae1", "#d2e5ef", "#f2f0eb", "#fce0ba",
-               "#fbbf74", "#e8932f", "#c5690d", "#904a07")
+VIRIDIS = (
+    "#440154",
+    "#472d7b",
+    "#3b528b",
+    "#2c728e",
+    "#21918c",
+    "#28ae80",
+    "#5ec962",
+    "#addc30",
+    "#fde725",
+)
+BLUE_ORANGE = (
+    "#134b85",
+    "#2f78b3",
+    "#5da2cb",
+    "#9dcae1",
+    "#d2e5ef",
+    "#f2f0eb",
+    "#fce0ba",
+    "#fbbf74",
+    "#e8932f",
+    "#c5690d",
+    "#904a07",
+)
 MASKED_RGB = (217, 217, 217)
 
 
 def _palette(anchors: tuple[str, ...], n: int = 256) -> np.ndarray:
     """(n, 3) uint8 colours running through the anchors."""
-    rgb = np.array([[int(h[i:i + 2], 16) for i in (1, 3, 5)] for h in anchors], dtype=float)
+    rgb = np.array([[int(h[i : i + 2], 16) for i in (1, 3, 5)] for h in anchors], dtype=float)
     at = np.linspace(0, 1, len(anchors))
     x = np.linspace(0, 1, n)
-    return np.stack([np.interp(x, at, rgb[:, c]) for c in range(3)], axis=1).round().astype(np.uint8)
+    return (
+        np.stack([np.interp(x, at, rgb[:, c]) for c in range(3)], axis=1).round().astype(np.uint8)
+    )
 
 
 PALETTES = {"weights": _palette(VIRIDIS), "signed": _palette(BLUE_ORANGE)}
@@ -56,12 +78,17 @@ def matrix_image(values: np.ndarray, kind: str, cell_h: int = 8, cell_w: int = 2
 def png(pixels: np.ndarray) -> bytes:
     """Encode (height, width, 3) uint8 pixels as a PNG file (no filter, zlib-compressed rows)."""
     height, width, _ = pixels.shape
-    rows = np.concatenate([np.zeros((height, 1), np.uint8), pixels.reshape(height, width * 3)],
-                          axis=1)  # (height, 1 + 3·width): filter byte 0, then RGB
+    rows = np.concatenate(
+        [np.zeros((height, 1), np.uint8), pixels.reshape(height, width * 3)], axis=1
+    )  # (height, 1 + 3·width): filter byte 0, then RGB
 
     def chunk(tag: bytes, body: bytes) -> bytes:
         return struct.pack(">I", len(body)) + tag + body + struct.pack(">I", zlib.crc32(tag + body))
 
     header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)  # 8-bit RGB
-    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header)
-            + chunk(b"IDAT", zlib.compress(rows.tobytes(), 6)) + chunk(b"IEND", b""))
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"IDAT", zlib.compress(rows.tobytes(), 6))
+        + chunk(b"IEND", b"")
+    )

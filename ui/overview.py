@@ -52,9 +52,18 @@ def stage_table(trace: PipelineTrace) -> None:
         (t("overview.step_heads"), "n_heads × seq_len × d_head", att.heads),
         (t("overview.step_output"), "seq_len × d_model", att.output),
     ]
-    st.dataframe(pd.DataFrame({
-        t("overview.col_stage"): [name for name, _, _ in stages],
-        t("overview.col_shape"): [f"({dims}) = ({' × '.join(map(str, a.shape))})"
-                                  for _, dims, a in stages],
-        t("overview.col_first"): [_first_values(a[0] if a.ndim > 1 else a) for _, _, a in stages],
-    }), hide_index=True, width="stretch")
+    st.dataframe(
+        pd.DataFrame(
+            {
+                t("overview.col_stage"): [name for name, _, _ in stages],
+                t("overview.col_shape"): [
+                    f"({dims}) = ({' × '.join(map(str, a.shape))})" for _, dims, a in stages
+                ],
+                t("overview.col_first"): [
+                    _first_values(a[0] if a.ndim > 1 else a) for _, _, a in stages
+                ],
+            }
+        ),
+        hide_index=True,
+        width="stretch",
+    )

@@ -10,7 +10,7 @@ import streamlit as st
 
 from core.attention import valid_head_counts
 from core.pipeline import PipelineTrace
-from core.tokenizer import MAX_TOKENS
+from core.tokenizer import MAX_TOKENS, tokenize
 from ui import engine
 from ui.i18n import LANG_KEY, LANGS, browser_lang, labels, lang, t
 
@@ -101,35 +101,77 @@ def _reset() -> None:
     st.session_state["shared_text"] = _default_text(lang())
 
 
+def table_words(exclude, limit: int = 8) -> tuple[str, ...]:
+    """A few words of the example sentences that the learner's sentence does not use: rows of
+    the embedding table that this sentence leaves alone."""
+    words = [w for key in EXAMPLES for w in tokenize(labels(lang())[key]).tokens]
+    return tuple(w for w in dict.fromkeys(words) if w not in set(exclude))[:limit]
+
+
 def example_buttons(place: str) -> None:
     """One button per example sentence; `place` keeps the keys of two sets apart."""
     for key in EXAMPLES:
-        st.button(t(key), key=f"{place}_{key}", on_click=_use_example, args=(key,),
-                  width="stretch")
+        st.button(t(key), key=f"{place}_{key}", on_click=_use_example, args=(key,), width="stretch")
 
 
 def _sidebar() -> None:
     sb = st.sidebar
-    sb.segmented_control(t("settings.language"), LANGS, key=_load("lang"), required=True,
-                         on_change=_switch_language, format_func=lambda code: t(f"language.{code}"))
+    sb.segmented_control(
+        t("settings.language"),
+        LANGS,
+        key=_load("lang"),
+        required=True,
+        on_change=_switch_language,
+        format_func=lambda code: t(f"language.{code}"),
+    )
     sb.header(t("nav.title"))
     for page_id, path, icon in PAGES:
         sb.page_link(path, label=t(f"nav.{page_id}"), icon=icon)
     sb.header(t("settings.title"))
-    sb.text_area(t("settings.sentence"), key=_load("text"), on_change=_store, args=("text",),
-                 max_chars=MAX_CHARS, height=80, help=t("settings.sentence_help", max=MAX_TOKENS))
+    sb.text_area(
+        t("settings.sentence"),
+        key=_load("text"),
+        on_change=_store,
+        args=("text",),
+        max_chars=MAX_CHARS,
+        height=80,
+        help=t("settings.sentence_help", max=MAX_TOKENS),
+    )
     with sb.expander(t("settings.examples")):
         example_buttons("sidebar")
-    sb.slider(t("settings.d_model"), D_MODEL["min"], D_MODEL["max"], step=D_MODEL["step"],
-              key=_load("d_model"), on_change=_store, args=("d_model",),
-              help=t("settings.d_model_help"))
+    sb.slider(
+        t("settings.d_model"),
+        D_MODEL["min"],
+        D_MODEL["max"],
+        step=D_MODEL["step"],
+        key=_load("d_model"),
+        on_change=_store,
+        args=("d_model",),
+        help=t("settings.d_model_help"),
+    )
     heads = valid_head_counts(st.session_state["shared_d_model"], MAX_HEADS)
-    sb.select_slider(t("settings.n_heads"), options=heads, key=_load("n_heads"),
-                     on_change=_store, args=("n_heads",), help=t("settings.n_heads_help"))
+    sb.select_slider(
+        t("settings.n_heads"),
+        options=heads,
+        key=_load("n_heads"),
+        on_change=_store,
+        args=("n_heads",),
+        help=t("settings.n_heads_help"),
+    )
     d_model, n_heads = st.session_state["shared_d_model"], st.session_state["shared_n_heads"]
-    sb.caption(t("settings.d_head_live", d_model=d_model, n_heads=n_heads, d_head=d_model // n_heads))
-    sb.number_input(t("settings.seed"), SEED["min"], SEED["max"], step=1, key=_load("seed"),
-                    on_change=_store, args=("seed",), help=t("settings.seed_help"))
+    sb.caption(
+        t("settings.d_head_live", d_model=d_model, n_heads=n_heads, d_head=d_model // n_heads)
+    )
+    sb.number_input(
+        t("settings.seed"),
+        SEED["min"],
+        SEED["max"],
+        step=1,
+        key=_load("seed"),
+        on_change=_store,
+        args=("seed",),
+        help=t("settings.seed_help"),
+    )
     sb.button(t("settings.reset"), on_click=_reset, width="stretch")
 
 
@@ -140,8 +182,13 @@ def page(page_id: str) -> Settings:
     _sidebar()
     st.title(t(f"{page_id}.title"))
     state = st.session_state
-    settings = Settings(lang(), state["shared_text"], state["shared_d_model"],
-                        state["shared_n_heads"], int(state["shared_seed"]))
+    settings = Settings(
+        lang(),
+        state["shared_text"],
+        state["shared_d_model"],
+        state["shared_n_heads"],
+        int(state["shared_seed"]),
+    )
     trace = settings.trace()
     if not trace.tokens:
         st.info(t("common.empty_sentence"))

@@ -31,18 +31,80 @@ def wide(matrix: charts.WideMatrix, **kwargs):
     """A wide matrix: all of it as a picture, then its first columns with hover values."""
     st.image(_picture(matrix.values, matrix.kind), width="stretch")
     scale = image.to_unit_bound(matrix.values, matrix.kind)
-    st.caption(t(f"common.wide_caption_{matrix.kind}", cols=matrix.values.shape[1],
-                 shown=charts.MAX_COLS, bound=scale))
+    st.caption(
+        t(
+            f"common.wide_caption_{matrix.kind}",
+            cols=matrix.values.shape[1],
+            shown=charts.MAX_COLS,
+            bound=scale,
+        )
+    )
     return vega(matrix.part, **kwargs)
 
 
-def chart(figure: charts.Chart | charts.WideMatrix, name: str, array: np.ndarray, dims: str,
-          **kwargs):
+def chart(
+    figure: charts.Chart | charts.WideMatrix, name: str, array: np.ndarray, dims: str, **kwargs
+):
     """Draw a chart with its shape written above it (our own labels, never the learner's)."""
     st.markdown(f"**{name}** &nbsp; `({dims})` = `{' × '.join(str(n) for n in array.shape)}`")
     if isinstance(figure, charts.WideMatrix):
         return wide(figure, **kwargs)
     return vega(figure, **kwargs)
+
+
+def matrix(
+    name: str,
+    values: np.ndarray,
+    dims: str,
+    rows: list[str],
+    cols=None,
+    *,
+    kind: str = "signed",
+    row_title: str | None = None,
+    col_title: str | None = None,
+    value_title: str | None = None,
+    select: str | None = None,
+    **kwargs,
+):
+    """A named matrix as a heatmap with its shape: tokens down and dimensions across unless
+    told otherwise; masked (−∞) cells grey."""
+    cols = cols if cols is not None else [str(d) for d in range(values.shape[1])]
+    figure = charts.heatmap(
+        values,
+        rows,
+        cols,
+        kind=kind,
+        select=select,
+        masked_label=t("common.masked"),
+        row_title=row_title or t("common.token"),
+        col_title=col_title or t("common.dimension"),
+        value_title=value_title or t("common.value"),
+    )
+    return chart(figure, name, values, dims, **kwargs)
+
+
+def square(
+    name: str,
+    values: np.ndarray,
+    labels: list[str],
+    *,
+    kind: str = "weights",
+    value_title: str | None = None,
+    **kwargs,
+):
+    """A (seq_len, seq_len) matrix: queries down, keys across (weights on the 0–1 scale)."""
+    return matrix(
+        name,
+        values,
+        "seq_len, seq_len",
+        labels,
+        labels,
+        kind=kind,
+        row_title=t("common.query_token"),
+        col_title=t("common.key_token"),
+        value_title=value_title or t("common.weight"),
+        **kwargs,
+    )
 
 
 def section(page: str, name: str) -> None:
@@ -62,5 +124,7 @@ def tokens_table(tokens, ids=None) -> None:
     rows = {t("common.token"): list(tokens)}
     if ids is not None:
         rows["id"] = [str(int(i)) for i in ids]
-    table = pd.DataFrame.from_dict(rows, orient="index", columns=[str(i) for i in range(len(tokens))])
+    table = pd.DataFrame.from_dict(
+        rows, orient="index", columns=[str(i) for i in range(len(tokens))]
+    )
     st.dataframe(table, width="stretch")
