@@ -27,6 +27,7 @@ def test_page_runs_without_exception(page_id, lang, settings):
     assert at.get("vega_lite_chart") or at.get("graphviz_chart") or page_id == "overview"
     marker = MISSING.split("{")[0]
     missing = [text for text in shown_texts(at) if marker in text]
+    missing += [c.proto.spec for c in at.get("vega_lite_chart") if marker in c.proto.spec]
     assert not missing, missing
 
 

@@ -1,0 +1,87 @@
+"""Each page shows the engine's own numbers: values on the page are recomputed here
+independently (straight from the formulas or the engine's documented functions) and compared."""
+
+import math
+
+import numpy as np
+import pytest
+
+from core.tokenizer import tokenize
+from tests.apptest import chart_frames, run_page
+from ui.i18n import labels
+
+SENTENCE = "the cat saw the dog"
+TOKENS = tokenize(SENTENCE).tokens
+
+
+def frame_with_rows(at, first_row: str, n_cells: int):
+    """The heatmap data whose first row label is `first_row` and that has n_cells cells."""
+    for frame in chart_frames(at):
+        if {"row", "col", "value"} <= set(frame.columns) and len(frame) == n_cells:
+            if str(frame["row"].iloc[0]) == first_row:
+                return frame
+    raise AssertionError(f"no heatmap starting at {first_row!r} with {n_cells} cells")
+
+
+def test_positional_page_heatmap_is_the_paper_formula():
+    at = run_page("positional", "en", shared_text=SENTENCE, shared_d_model=16)
+    n_positions = len(TOKENS) + 16  # the page draws 16 extra positions by default
+    frame = frame_with_rows(at, "0·the", n_positions * 16)
+    for row, col, value in frame[["row", "col", "value"]].itertuples(index=False):
+        pos = int(str(row).split("·")[0])
+        j = int(col)
+        angle = pos / 10000 ** ((j - j % 2) / 16)
+        expected = math.sin(angle) if j % 2 == 0 else math.cos(angle)
+        assert value == pytest.approx(expected, abs=1e-4)
+
+
+def test_positional_page_shows_the_shuffle_gaps_of_the_engine():
+    from core.experiments import order_experiment
+
+    at = run_page("positional", "en", shared_text=SENTENCE)
+    order = order_experiment(TOKENS, 64, 4, 0)
+    shown = {metric.label: metric.value for metric in at.metric}
+    assert shown[labels("en")["positional.gap_pe"]] == f"{order.gap_pe:.1e}"
+    assert float(shown[labels("en")["positional.gap_plain"]]) < 1e-9
+
+
+def test_qkv_page_shows_the_query_of_the_first_token():
+    from core.pipeline import run_pipeline
+
+    at = run_page("qkv", "en", shared_text=SENTENCE, shared_d_model=16, shared_n_heads=2)
+    trace = run_pipeline(SENTENCE, 16, 2, 0)
+    q0 = trace.x[0] @ trace.params.w_q  # row 0 of X·W_Q, written out here
+    table = next(df.value for df in at.dataframe if df.value.shape == (3, 16))
+    np.testing.assert_allclose(table.iloc[0].to_numpy(float), np.round(q0, 4), atol=1e-9)
+
+
+def test_attention_page_query_table_is_softmax_of_scaled_dot_products():
+    from core.pipeline import run_pipeline
+
+    at = run_page("attention", "en", shared_text=SENTENCE, shared_d_model=16)
+    trace = run_pipeline(SENTENCE, 16, 1, 0)
+    q = trace.x @ trace.params.w_q  # (seq_len, d_model)
+    k = trace.x @ trace.params.w_k
+    dots = k @ q[0]  # query 0 against every key
+    weights = np.exp(dots / 4 - (dots / 4).max())  # √d_k = √16 = 4
+    weights /= weights.sum()
+    table = next(df.value for df in at.dataframe if "q·k_j" in df.value.columns)
+    np.testing.assert_allclose(table["q·k_j"].to_numpy(float), np.round(dots, 4), atol=1e-9)
+    weight_col = labels("en")["common.weight"]
+    np.testing.assert_allclose(table[weight_col].to_numpy(float), np.round(weights, 4), atol=1e-9)
+
+
+def test_multihead_page_grid_and_mean_distance_match_the_engine():
+    from core.pipeline import run_pipeline
+
+    at = run_page("multihead", "en", shared_text=SENTENCE, shared_d_model=16, shared_n_heads=4)
+    weights = run_pipeline(SENTENCE, 16, 4, 0).attention.weights  # (4, seq, seq)
+    n = len(TOKENS)
+    pairs = [(g, h) for g in range(4) for h in range(4) if g != h]
+    mean = np.mean([0.5 * np.abs(weights[g] - weights[h]).sum(-1).mean() for g, h in pairs])
+    shown = {metric.label: metric.value for metric in at.metric}
+    assert shown[labels("en")["multihead.mean_distance"]] == f"{mean:.0%}"
+    grid = next(f for f in chart_frames(at) if "head" in f.columns)
+    assert len(grid) == 4 * n * n
+    np.testing.assert_allclose(grid["value"].to_numpy(float),
+                               np.round(weights, 4).ravel(), atol=1e-6)
