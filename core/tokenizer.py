@@ -14,6 +14,9 @@ SKIN_TONES = ("\U0001f3fb", "\U0001f3ff")  # emoji modifiers 🏻 … 🏿
 TAGS = ("\U000e0020", "\U000e007f")  # tag letters: spell out subdivision flags (🏴󠁧󠁢󠁳󠁣󠁴󠁿)
 
 
+INSIDE_WORD = (ZWJ, ZWNJ, "'", "\u2019")  # kept between two letters: می‌خواهم, didn't, it’s
+
+
 def _is_kept_format(ch: str) -> bool:
     """Format characters that belong inside a token: joiners, and the tags of a flag."""
     return ch in (ZWJ, ZWNJ) or TAGS[0] <= ch <= TAGS[1]
@@ -58,11 +61,11 @@ def _is_flag_letter(ch: str) -> bool:
 
 
 def _word_end(chunk: str, j: int) -> int:
-    """Extend a word over letters, marks, and joiners that sit between two word characters."""
+    """Extend a word over letters, marks, and joiners or apostrophes between two letters."""
     while j < len(chunk):
         if _kind(chunk[j]) == "word":
             j += 1
-        elif chunk[j] in (ZWJ, ZWNJ) and j + 1 < len(chunk) and _kind(chunk[j + 1]) == "word":
+        elif chunk[j] in INSIDE_WORD and j + 1 < len(chunk) and _kind(chunk[j + 1]) == "word":
             j += 2
         else:
             break

@@ -43,7 +43,7 @@ def test_pipeline_projections_are_x_times_weights():
 
 def test_pipeline_shapes_follow_the_sentence_and_sizes():
     trace = run_pipeline(SENTENCE, d_model=16, n_heads=4)
-    seq_len = 13  # 11 words, and "didn't" gives "didn", "'", "t"
+    seq_len = 11  # 11 words; "didn't" stays one token
     assert len(trace.tokens) == seq_len
     assert trace.x.shape == (seq_len, 16)
     assert trace.attention.weights.shape == (4, seq_len, seq_len)

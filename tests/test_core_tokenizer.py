@@ -66,8 +66,12 @@ def test_each_punctuation_mark_is_its_own_token():
     assert tokens_of("Wait...") == ("Wait", ".", ".", ".")
 
 
-def test_apostrophe_splits_a_contraction():
-    assert tokens_of("didn't") == ("didn", "'", "t")
+def test_apostrophe_inside_a_word_keeps_the_contraction_whole():
+    assert tokens_of("didn't it’s") == ("didn't", "it’s")
+
+
+def test_apostrophe_at_a_word_edge_is_punctuation():
+    assert tokens_of("'quoted' dogs'") == ("'", "quoted", "'", "dogs", "'")
 
 
 def test_korean_punctuation_is_split_from_eojeol():
