@@ -38,61 +38,71 @@ if kind == "learned":
 trace = settings.trace(positional=kind)
 tokens, seq_len = trace.tokens, len(trace.tokens)
 
-# The encoding table, drawn past the end of the sentence so the waves have room.
-st.subheader(t("positional.table_title"))
-extra = st.slider(
-    t("positional.extra"), 0, MAX_EXTRA, 16, key="pe_extra", help=t("positional.extra_help")
-)
-pe_long = encode_positions(seq_len + extra, d_model, kind, settings.seed)  # (n_positions, d_model)
-positions = charts.position_labels(tokens, seq_len + extra)
-show.section("positional", "table")
-show.matrix(
-    "PE", pe_long, "n_positions, d_model", positions, row_title=t("positional.position_row")
-)
 
-# Chosen columns as waves over position: fast low dimensions, slow high ones.
-st.subheader(t("positional.waves_title"))
-wave_dims = st.multiselect(
-    t("positional.wave_dims"),
-    list(range(d_model)),
-    default=sorted({0, 1, 4, d_model // 2}),
-    key="pe_dims",
-    max_selections=6,
-    format_func=lambda d: t("positional.dim_option", dim=d),
-)
-if wave_dims:
-    curves = column_waves(pe_long, wave_dims)  # (n_chosen, n_positions)
-    if kind == "sinusoidal":
-        names = [
-            t("positional.wave_series", dim=d, wavelength=wavelength(d, d_model)) for d in wave_dims
-        ]
-    else:
-        names = [t("positional.wave_series_plain", dim=d) for d in wave_dims]
-    show.vega(
-        charts.lines(
-            list(range(seq_len + extra)),
-            dict(zip(names, curves)),
-            x_title=t("common.position"),
-            y_title=t("common.value"),
-            series_title=t("common.dimension"),
-        )
+# The encoding table, drawn past the end of the sentence so the waves have room. A fragment:
+# its own controls (extra positions, dimensions to draw) rerun only this part of the page.
+@st.fragment
+def encoding_table() -> None:
+    st.subheader(t("positional.table_title"))
+    extra = st.slider(
+        t("positional.extra"), 0, MAX_EXTRA, 16, key="pe_extra", help=t("positional.extra_help")
     )
-show.section("positional", f"waves_{kind}")
+    pe_long = encode_positions(
+        seq_len + extra, d_model, kind, settings.seed
+    )  # (n_positions, d_model)
+    positions = charts.position_labels(tokens, seq_len + extra)
+    show.section("positional", "table")
+    show.matrix(
+        "PE", pe_long, "n_positions, d_model", positions, row_title=t("positional.position_row")
+    )
 
-# Which positions look alike: the dot product of every pair of rows.
-st.subheader(t("positional.similarity_title"))
-similarity = position_similarity(pe_long)  # (n_positions, n_positions)
-show.matrix(
-    "PE · PEᵀ",
-    similarity,
-    "n_positions, n_positions",
-    positions,
-    positions,
-    row_title=t("positional.position_row"),
-    col_title=t("positional.position_row"),
-    value_title=t("positional.dot"),
-)
-show.section("positional", f"similarity_{kind}")
+    # Chosen columns as waves over position: fast low dimensions, slow high ones.
+    st.subheader(t("positional.waves_title"))
+    wave_dims = st.multiselect(
+        t("positional.wave_dims"),
+        list(range(d_model)),
+        default=sorted({0, 1, 4, d_model // 2}),
+        key="pe_dims",
+        max_selections=6,
+        format_func=lambda d: t("positional.dim_option", dim=d),
+    )
+    if wave_dims:
+        curves = column_waves(pe_long, wave_dims)  # (n_chosen, n_positions)
+        if kind == "sinusoidal":
+            names = [
+                t("positional.wave_series", dim=d, wavelength=wavelength(d, d_model))
+                for d in wave_dims
+            ]
+        else:
+            names = [t("positional.wave_series_plain", dim=d) for d in wave_dims]
+        show.vega(
+            charts.lines(
+                list(range(seq_len + extra)),
+                dict(zip(names, curves)),
+                x_title=t("common.position"),
+                y_title=t("common.value"),
+                series_title=t("common.dimension"),
+            )
+        )
+    show.section("positional", f"waves_{kind}")
+
+    # Which positions look alike: the dot product of every pair of rows.
+    st.subheader(t("positional.similarity_title"))
+    similarity = position_similarity(pe_long)  # (n_positions, n_positions)
+    show.matrix(
+        "PE · PEᵀ",
+        similarity,
+        "n_positions, n_positions",
+        positions,
+        positions,
+        row_title=t("positional.position_row"),
+        col_title=t("positional.position_row"),
+        value_title=t("positional.dot"),
+    )
+    show.section("positional", f"similarity_{kind}")
+
+
+encoding_table()
 
 # Embedding + encoding = the model's input.
 st.subheader(t("positional.input_title"))

@@ -48,32 +48,41 @@ for tab, (name, label, matrix) in zip(tabs, matrices):
         with tab:
             show.matrix(name, matrix, "seq_len, d_model", labels)
 
-# One token's three vectors, next to what they are for.
-st.subheader(t("qkv.token_title"))
-i = st.selectbox(
-    t("qkv.token_pick"), list(range(seq_len)), key="qkv_token", format_func=lambda j: labels[j]
-)
-left, right = st.columns([1, 2])
-with left:
-    show.section("qkv", "token")
-with right:
-    vectors = token_qkv(proj, i)  # (3, d_model): q_i, k_i, v_i
-    show.matrix("q_i, k_i, v_i", vectors, "3, d_model", ["q", "k", "v"], row_title=t("qkv.vector"))
-    st.caption(t("qkv.numbers"))
-    rows = [t("qkv.row_q"), t("qkv.row_k"), t("qkv.row_v")]
-    st.dataframe(charts.number_table(vectors, rows), width="stretch")
 
-# A preview of the next page: this token's query against every key.
-st.subheader(t("qkv.dots_title"))
-show.formula(r"q_i \cdot k_j = \sum_{d=1}^{d_{model}} q_{i,d}\, k_{j,d}")
-dots = query_key_dots(proj.q, proj.k, i)  # (seq_len,)
-show.chart(
-    charts.bars(dots, labels, label_title=t("common.key_token"), value_title=t("qkv.dot")),
-    "q_i · K",
-    dots,
-    "seq_len",
-)
-show.section("qkv", "dots")
+# One token's three vectors, next to what they are for. A fragment: picking another token
+# reruns only this part of the page.
+@st.fragment
+def one_token() -> None:
+    st.subheader(t("qkv.token_title"))
+    i = st.selectbox(
+        t("qkv.token_pick"), list(range(seq_len)), key="qkv_token", format_func=lambda j: labels[j]
+    )
+    left, right = st.columns([1, 2])
+    with left:
+        show.section("qkv", "token")
+    with right:
+        vectors = token_qkv(proj, i)  # (3, d_model): q_i, k_i, v_i
+        show.matrix(
+            "q_i, k_i, v_i", vectors, "3, d_model", ["q", "k", "v"], row_title=t("qkv.vector")
+        )
+        st.caption(t("qkv.numbers"))
+        rows = [t("qkv.row_q"), t("qkv.row_k"), t("qkv.row_v")]
+        st.dataframe(charts.number_table(vectors, rows), width="stretch")
+
+    # A preview of the next page: this token's query against every key.
+    st.subheader(t("qkv.dots_title"))
+    show.formula(r"q_i \cdot k_j = \sum_{d=1}^{d_{model}} q_{i,d}\, k_{j,d}")
+    dots = query_key_dots(proj.q, proj.k, i)  # (seq_len,)
+    show.chart(
+        charts.bars(dots, labels, label_title=t("common.key_token"), value_title=t("qkv.dot")),
+        "q_i · K",
+        dots,
+        "seq_len",
+    )
+    show.section("qkv", "dots")
+
+
+one_token()
 
 # How multi-head attention will cut these columns.
 st.subheader(t("qkv.heads_title"))

@@ -81,15 +81,23 @@ st.caption(
         for h, (first, last) in enumerate(columns)
     )
 )
-h = attention_view.pick_index(t("multihead.pick_head"), "mha_head", heads)
-first, last = columns[h]
-left, right = st.columns(2)
-with left:
-    show.matrix(f"q_{h} = Q[:, {first}:{last + 1}]", att.q[h], "seq_len, d_head", labels)
-    show.square(f"A_{h} = softmax(q_{h} k_{h}ᵀ / √{d_head})", att.weights[h], labels)
-with right:
-    show.matrix(f"k_{h} = K[:, {first}:{last + 1}]", att.k[h], "seq_len, d_head", labels)
-    show.matrix(f"head_{h} = A_{h} v_{h}", att.heads[h], "seq_len, d_head", labels)
+
+
+@st.fragment
+def one_head() -> None:
+    """Pick a head: only this part reruns."""
+    h = attention_view.pick_index(t("multihead.pick_head"), "mha_head", heads)
+    first, last = columns[h]
+    left, right = st.columns(2)
+    with left:
+        show.matrix(f"q_{h} = Q[:, {first}:{last + 1}]", att.q[h], "seq_len, d_head", labels)
+        show.square(f"A_{h} = softmax(q_{h} k_{h}ᵀ / √{d_head})", att.weights[h], labels)
+    with right:
+        show.matrix(f"k_{h} = K[:, {first}:{last + 1}]", att.k[h], "seq_len, d_head", labels)
+        show.matrix(f"head_{h} = A_{h} v_{h}", att.heads[h], "seq_len, d_head", labels)
+
+
+one_head()
 
 st.subheader(t("multihead.concat_title"))
 show.section("multihead", "concat")
