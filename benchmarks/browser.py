@@ -24,6 +24,8 @@ import urllib.parse
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from playwright.sync_api import Error as PlaywrightError
+
 from benchmarks.common import (
     CHROMIUM_ARGS,
     D_MODEL,
@@ -67,7 +69,9 @@ class PressResult:
     target: str  # page id or "reference"
     setting: str
     latencies: list[float] = field(default_factory=list)  # ms, timed presses
+    idle: list[float] = field(default_factory=list)  # ms, key press -> app idle (script done)
     bytes: list[int] = field(default_factory=list)  # bytes received per timed press
+    http_bytes: list[int] = field(default_factory=list)  # the part of those sent over HTTP
     charts: int = 0
     changed: list[int] = field(default_factory=list)  # charts whose picture changed, per press
     failed: int = 0  # presses that did not finish within the timeout
@@ -104,6 +108,7 @@ class ByteCounter:
 
     def __init__(self, page):
         self.total = 0
+        self.http = 0  # the part that came over HTTP
         page.on("websocket", self._websocket)
         page.on("requestfinished", self._request)
 
@@ -115,9 +120,14 @@ class ByteCounter:
 
     def _request(self, request):
         try:
-            self.total += max(request.sizes()["responseBodySize"], 0)
-        except Exception:  # the page closed meanwhile
-            pass
+            size = max(request.sizes()["responseBodySize"], 0)
+        except PlaywrightError:  # the page closed meanwhile: nothing more to count
+            return
+        self.total += size
+        self.http += size
+
+    def reset(self) -> None:
+        self.total = self.http = 0
 
 
 def launch(playwright, executable: str):
@@ -154,16 +164,23 @@ def press(page, slider_name: str, key: str, quiet_ms: int = QUIET_MS) -> dict:
     return page.evaluate("([q, t]) => window.__bench.waitRerun(q, t)", [quiet_ms, TIMEOUT_MS])
 
 
-def measure_presses(page, counter: ByteCounter, result: PressResult, slider_name: str,
-                    maximum: int, warmup: int, presses: int) -> None:
+def measure_presses(
+    page,
+    counter: ByteCounter,
+    result: PressResult,
+    slider_name: str,
+    maximum: int,
+    warmup: int,
+    presses: int,
+) -> None:
     """Warm-up presses (not timed), then `presses` timed ones, all in one direction."""
     slider = page.get_by_role("slider", name=slider_name)
     result.first_value = int(slider.input_value())
     key = "ArrowLeft" if result.first_value >= maximum else "ArrowRight"
     for i in range(warmup + presses):
-        counter.total = 0
+        counter.reset()
         outcome = press(page, slider_name, key)
-        sent = counter.total
+        sent, http = counter.total, counter.http
         if not outcome["ok"]:
             result.failed += 1
             result.errors.append(f"press {i} did not finish: {outcome}"[:300])
@@ -172,7 +189,10 @@ def measure_presses(page, counter: ByteCounter, result: PressResult, slider_name
         result.charts = outcome["charts"]
         if i >= warmup:
             result.latencies.append(outcome["latency"])
+            if outcome["idle"] is not None:
+                result.idle.append(outcome["idle"])
             result.bytes.append(sent)
+            result.http_bytes.append(http)
             result.changed.append(outcome["changed"])
     result.last_value = int(slider.input_value())
 
@@ -210,8 +230,9 @@ def _settings_caption(d_model: int, n_heads: int) -> str:
     return template.format(d_model=d_model, n_heads=n_heads, d_head=d_model // n_heads)
 
 
-def measure_page(browser, server, page_info: Page, setting: str, warmup: int,
-                 presses: int) -> PressResult:
+def measure_page(
+    browser, server, page_info: Page, setting: str, warmup: int, presses: int
+) -> PressResult:
     """Load one page at one setting in a fresh session, then time slider presses on it."""
     result = PressResult(page_info.id, setting)
     d_model_label, heads_label = slider_labels(LANG)

@@ -18,7 +18,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:  # `python benchmarks/run.py` as well as `python -m benchmarks.run`
     sys.path.insert(0, str(ROOT))
 
-from ui.setup import D_MODEL, MAX_HEADS, PAGES  # noqa: E402  (needs ROOT on the path)
+from ui.setup import D_MODEL, MAX_HEADS, PAGES  # needs ROOT on the path
 
 LANG = "en"
 LOCALE = "en-US"
@@ -27,8 +27,11 @@ LONG_SENTENCE = " ".join(f"word{i}" for i in range(40))
 # Each setting as session-state values (AppTest) and as what the browser does to reach it.
 SETTINGS = {
     "default": {},
-    "maximum": {"shared_text": LONG_SENTENCE, "shared_d_model": D_MODEL["max"],
-                "shared_n_heads": MAX_HEADS},
+    "maximum": {
+        "shared_text": LONG_SENTENCE,
+        "shared_d_model": D_MODEL["max"],
+        "shared_n_heads": MAX_HEADS,
+    },
 }
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu"]
 
@@ -99,12 +102,25 @@ def _healthy(port: int) -> bool:
 def streamlit_server(script: Path, cwd: Path, timeout: float = 60):
     """`streamlit run script` on a free port in its own process group; the group dies at exit."""
     port = free_port()
-    command = [sys.executable, "-m", "streamlit", "run", str(script),
-               "--server.headless", "true", "--server.port", str(port),
-               "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false"]
+    command = [
+        sys.executable,
+        "-m",
+        "streamlit",
+        "run",
+        str(script),
+        "--server.headless",
+        "true",
+        "--server.port",
+        str(port),
+        "--server.address",
+        "127.0.0.1",
+        "--browser.gatherUsageStats",
+        "false",
+    ]
     started = time.time()
-    process = subprocess.Popen(command, cwd=cwd, start_new_session=True,
-                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    process = subprocess.Popen(
+        command, cwd=cwd, start_new_session=True, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
+    )
     try:
         while not _healthy(port):
             if process.poll() is not None:
@@ -132,7 +148,7 @@ def group_rss_bytes(pgid: int) -> int:
             continue
         try:
             stat = (entry / "stat").read_text()
-            fields = stat[stat.rindex(")") + 2:].split()  # after "pid (comm) "
+            fields = stat[stat.rindex(")") + 2 :].split()  # after "pid (comm) "
             if int(fields[2]) != pgid:  # state, ppid, pgrp
                 continue
             for line in (entry / "status").read_text().splitlines():
@@ -144,15 +160,20 @@ def group_rss_bytes(pgid: int) -> int:
 
 
 def chromium_path() -> str | None:
-    return os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or shutil.which(
-        "chromium-browser")
+    return (
+        os.environ.get("CHROMIUM_PATH")
+        or shutil.which("chromium")
+        or shutil.which("chromium-browser")
+    )
 
 
 def chromium_version(path: str | None) -> str:
     if not path:
         return "not found"
     try:
-        out = subprocess.run([path, "--version"], capture_output=True, text=True, timeout=20)
+        out = subprocess.run(
+            [path, "--version"], check=False, capture_output=True, text=True, timeout=20
+        )
         return out.stdout.strip() or "unknown"
     except (OSError, subprocess.TimeoutExpired):
         return "unknown"

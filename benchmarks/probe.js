@@ -2,9 +2,10 @@
 // It timestamps, in the page's own clock (performance.now()):
 //   - the key press (keydown, capture phase),
 //   - every change of stApp's data-test-script-state (initial -> running -> notRunning),
-//   - every change inside a chart: DOM mutations in a Vega-Lite or Graphviz chart (Vega draws
-//     small charts as SVG) and every draw call on a canvas inside a chart (Vega switches to a
-//     canvas above 2 000 data rows),
+//   - every change inside a chart: DOM mutations in a Vega-Lite or Graphviz chart or an st.image
+//     (Vega draws small charts as SVG), every draw call on a canvas inside a chart (Vega
+//     switches to a canvas above 2 000 data rows) and every image load (st.image fetches its
+//     picture over HTTP after the rerun),
 //   - every change of the sidebar captions (the app's "d_head = …" line: the rerun's new output),
 //   - any DOM change at all (for "page fully drawn" after a first load),
 // and, for chart changes, the next animation frame: the frame that shows the change.
@@ -12,7 +13,8 @@
 // skeleton (stSkeleton) meanwhile: a page with a skeleton is not drawn yet, idle or not.
 (() => {
   if (window.__bench) return;
-  const CHART = '[data-testid="stVegaLiteChart"], [data-testid="stGraphVizChart"]';
+  const CHART = '[data-testid="stVegaLiteChart"], [data-testid="stGraphVizChart"], ' +
+    '[data-testid="stImage"]';
   const CAPTION = '[data-testid="stSidebar"] [data-testid="stCaptionContainer"]';
   const SKELETON = '[data-testid="stSkeleton"]';
   const B = (window.__bench = {
@@ -66,6 +68,10 @@
     }
   }).observe(document, { subtree: true, childList: true, attributes: true, characterData: true });
 
+  document.addEventListener('load', (event) => {
+    if (event.target.tagName === 'IMG' && inChart(event.target)) chartChanged();
+  }, true);
+
   document.addEventListener('keydown', () => { B.keyAt = performance.now(); }, true);
 
   B.caption = () => [...document.querySelectorAll(CAPTION)].map((e) => e.textContent).join(' | ');
@@ -74,10 +80,15 @@
     return app ? app.getAttribute('data-test-script-state') : null;
   };
 
-  // A signature of what each chart shows: a hash of its canvas pixels, or of its SVG markup
-  // without the ids that Vega numbers afresh on every render.
+  // A signature of what each chart shows: a hash of its canvas pixels, of its SVG markup
+  // without the ids that Vega numbers afresh on every render, or the address of its picture.
   const hashString = (s) => { let h = 2166136261; for (let i = 0; i < s.length; i++) { h = Math.imul(h ^ s.charCodeAt(i), 16777619); } return h >>> 0; };
   const chartSignature = (chart) => {
+    const images = chart.querySelectorAll('img');
+    if (images.length) {
+      if ([...images].some((img) => !img.complete || !img.naturalWidth)) return 'blank';
+      return 'i' + hashString([...images].map((img) => img.src).join(' '));
+    }
     const canvases = chart.querySelectorAll('canvas');
     if (canvases.length) {
       let h = 2166136261, ink = 0;
@@ -118,7 +129,9 @@
           const after = B.signatures();
           const before = B.signatures0;
           const changed = after.filter((s, i) => s !== before[i]).length;
+          const idleAt = B.states.filter(([s]) => s === 'notRunning').map(([, t]) => t).pop();
           resolve({ ok: true, latency: last - B.keyAt, doneAt: last, keyAt: B.keyAt,
+                    idle: idleAt === undefined ? null : idleAt - B.keyAt,
                     charts: after.length, changed, blank: after.filter((s) => s === 'blank').length,
                     sawRunning: B.states.some(([s]) => s === 'running') });
           return;

@@ -67,78 +67,135 @@ def budget_lines(r: Results) -> list[list[str]]:
     """One row per budget: the worst measured value, where it was, and the verdict."""
     rows = []
     floor = r.floor.median if r.floor and r.floor.times else float("nan")
-    ratios = [(res.median / floor, pid) for (pid, s), res in r.reruns.items()
-              if s == "maximum" and res.times]
+    ratios = [
+        (res.median / floor, pid)
+        for (pid, s), res in r.reruns.items()
+        if s == "maximum" and res.times
+    ]
     if ratios:
         worst, where = max(ratios)
-        over = [f"{pid} {ratio:.1f}×" for ratio, pid in sorted(ratios, reverse=True)
-                if ratio > RERUN_RATIO]
-        rows.append([f"Rerun at maximum settings ≤ {RERUN_RATIO:g}× empty page",
-                     f"{worst:.1f}× ({where})" + _ok(worst <= RERUN_RATIO),
-                     ", ".join(over) or "all within"])
-    sent = [(res.median_bytes / 1000, pid) for (pid, s), res in r.presses.items()
-            if s == "maximum" and res.bytes]
+        over = [
+            f"{pid} {ratio:.1f}×"
+            for ratio, pid in sorted(ratios, reverse=True)
+            if ratio > RERUN_RATIO
+        ]
+        rows.append(
+            [
+                f"Rerun at maximum settings ≤ {RERUN_RATIO:g}× empty page",
+                f"{worst:.1f}× ({where})" + _ok(worst <= RERUN_RATIO),
+                ", ".join(over) or "all within",
+            ]
+        )
+    sent = [
+        (res.median_bytes / 1000, pid)
+        for (pid, s), res in r.presses.items()
+        if s == "maximum" and res.bytes
+    ]
     if sent:
         worst, where = max(sent)
-        over = [f"{pid} {kb:,.0f} kB ({kb / KB_PER_RERUN:.1f}×)" for kb, pid in
-                sorted(sent, reverse=True) if kb > KB_PER_RERUN]
-        rows.append([f"≤ {KB_PER_RERUN:g} kB sent per rerun at maximum settings",
-                     f"{worst:,.0f} kB ({where})" + _ok(worst <= KB_PER_RERUN),
-                     ", ".join(over) or "all within"])
-    times = [(res.median_ms, f"{pid} {s}") for (pid, s), res in r.presses.items()
-             if res.latencies]
+        over = [
+            f"{pid} {kb:,.0f} kB ({kb / KB_PER_RERUN:.1f}×)"
+            for kb, pid in sorted(sent, reverse=True)
+            if kb > KB_PER_RERUN
+        ]
+        rows.append(
+            [
+                f"≤ {KB_PER_RERUN:g} kB sent per rerun at maximum settings",
+                f"{worst:,.0f} kB ({where})" + _ok(worst <= KB_PER_RERUN),
+                ", ".join(over) or "all within",
+            ]
+        )
+    times = [(res.median_ms, f"{pid} {s}") for (pid, s), res in r.presses.items() if res.latencies]
     if times:
         worst, where = max(times)
-        over = [f"{name} {ms:,.0f} ms" for ms, name in sorted(times, reverse=True)
-                if ms > PRESS_MS]
-        rows.append([f"Key press → redrawn chart ≤ {PRESS_MS:g} ms (median)",
-                     f"{worst:,.0f} ms ({where})" + _ok(worst <= PRESS_MS),
-                     ", ".join(over) or "all within"])
+        over = [f"{name} {ms:,.0f} ms" for ms, name in sorted(times, reverse=True) if ms > PRESS_MS]
+        rows.append(
+            [
+                f"Key press → redrawn chart ≤ {PRESS_MS:g} ms (median)",
+                f"{worst:,.0f} ms ({where})" + _ok(worst <= PRESS_MS),
+                ", ".join(over) or "all within",
+            ]
+        )
         ref = _reference_ms(r)
         if not math.isnan(ref):
             ratios = [(ms / ref, name) for ms, name in times]
             worst, where = max(ratios)
-            over = [f"{name} {x:.1f}×" for x, name in sorted(ratios, reverse=True)
-                    if x > PRESS_RATIO]
-            rows.append([f"… and ≤ {PRESS_RATIO:g}× the reference page ({ref:,.0f} ms)",
-                         f"{worst:.1f}× ({where})" + _ok(worst <= PRESS_RATIO),
-                         ", ".join(over) or "all within"])
+            over = [
+                f"{name} {x:.1f}×" for x, name in sorted(ratios, reverse=True) if x > PRESS_RATIO
+            ]
+            rows.append(
+                [
+                    f"… and ≤ {PRESS_RATIO:g}× the reference page ({ref:,.0f} ms)",
+                    f"{worst:.1f}× ({where})" + _ok(worst <= PRESS_RATIO),
+                    ", ".join(over) or "all within",
+                ]
+            )
     if r.cold and r.cold.seconds:
         value = median(r.cold.seconds)
-        rows.append([f"Cold start ≤ {COLD_START_S:g} s (median of {len(r.cold.seconds)})",
-                     f"{value:.2f} s" + _ok(value <= COLD_START_S),
-                     f"{value / COLD_START_S:.2f}× the budget"])
+        rows.append(
+            [
+                f"Cold start ≤ {COLD_START_S:g} s (median of {len(r.cold.seconds)})",
+                f"{value:.2f} s" + _ok(value <= COLD_START_S),
+                f"{value / COLD_START_S:.2f}× the budget",
+            ]
+        )
     if r.memory and r.memory.rss_30:
         gb = r.memory.rss_30 / 1e9
-        rows.append([f"{r.memory.sessions} sessions ≤ {RSS_30_GB:g} GB server RSS",
-                     f"{gb * 1000:,.0f} MB" + _ok(gb <= RSS_30_GB),
-                     f"{gb / RSS_30_GB:.0%} of the budget"])
+        rows.append(
+            [
+                f"{r.memory.sessions} sessions ≤ {RSS_30_GB:g} GB server RSS",
+                f"{gb * 1000:,.0f} MB" + _ok(gb <= RSS_30_GB),
+                f"{gb / RSS_30_GB:.0%} of the budget",
+            ]
+        )
     return rows
 
 
 def render(r: Results) -> str:
     m = r.meta
     out = ["# Attention Playground — speed benchmark", ""]
-    out += [f"- Date: {m['date']} · mode: **{m['mode']}** · run took {m['elapsed']}",
-            f"- Machine: {m['cpus']} cores (`os.cpu_count()`), {m['platform']}",
+    out += [
+        f"- Date: {m['date']} · mode: **{m['mode']}** · run took {m['elapsed']}",
+        f"- Machine: {m['cpus']} cores (`os.cpu_count()`), {m['platform']}",
+        (
             f"- Python {m['python']} · Streamlit {m['streamlit']} · NumPy {m['numpy']} · "
-            f"Altair {m['altair']} · {m['chromium']}",
-            f"- Code: {m['git']}",
-            f"- Command: `{m['command']}`",
+            f"Altair {m['altair']} · {m['chromium']}"
+        ),
+        (
+            f"- Load average (1 min) before / after the run: {m['load_start']:.2f} / "
+            f"{m['load_end'] or 0:.2f} (anything else running on the machine shows up here and "
+            "in the numbers)"
+        ),
+        f"- Code: {m['git']}",
+        f"- Command: `{m['command']}`",
+        (
             "- Units: 1 kB = 1 000 bytes, 1 MB = 10⁶ bytes. Budgets are information, not a test: "
-            "the command exits 0 whenever it measured.", ""]
+            "the command exits 0 whenever it measured."
+        ),
+        "",
+    ]
 
     out += ["## Budgets", ""]
     rows = budget_lines(r)
-    out += _table(["budget", "worst measured", "over budget"], rows) if rows else ["(none measured)"]
+    out += (
+        _table(["budget", "worst measured", "over budget"], rows) if rows else ["(none measured)"]
+    )
     out.append("")
 
     out += ["## 1. Server rerun time (AppTest)", ""]
     floor = r.floor.median if r.floor and r.floor.times else float("nan")
     rows = []
     if r.floor and r.floor.times:
-        rows.append(["empty page (floor)", "–", _num(floor * 1000, 1), "1.0",
-                     _num(r.floor.proto_bytes / 1000, 1), str(len(r.floor.times))])
+        rows.append(
+            [
+                "empty page (floor)",
+                "–",
+                _num(floor * 1000, 1),
+                "1.0",
+                _num(r.floor.proto_bytes / 1000, 1),
+                str(len(r.floor.times)),
+            ]
+        )
     for page in r.pages:
         for s in r.settings:
             res = r.reruns.get((page.id, s))
@@ -149,25 +206,60 @@ def render(r: Results) -> str:
                 continue
             ratio = res.median / floor
             verdict = _ok(ratio <= RERUN_RATIO) if s == "maximum" else ""
-            rows.append([page.id, s, _num(res.median * 1000, 1), f"{ratio:.1f}×{verdict}",
-                         _num(res.proto_bytes / 1000, 1), str(len(res.times))])
-    out += _table(["page", "settings", "median rerun (ms)",
-                   f"÷ empty page (max: ≤ {RERUN_RATIO:g}×)", "element protos (kB)", "reruns"],
-                  rows)
-    out += ["", "Timed: `at.run()` after `number_input(key=\"sidebar_seed\").set_value(…)`, the "
+            rows.append(
+                [
+                    page.id,
+                    s,
+                    _num(res.median * 1000, 1),
+                    f"{ratio:.1f}×{verdict}",
+                    _num(res.proto_bytes / 1000, 1),
+                    str(len(res.times)),
+                ]
+            )
+    out += _table(
+        [
+            "page",
+            "settings",
+            "median rerun (ms)",
+            f"÷ empty page (max: ≤ {RERUN_RATIO:g}×)",
+            "element protos (kB)",
+            "reruns",
+        ],
+        rows,
+    )
+    out += [
+        "",
+        (
+            'Timed: `at.run()` after `number_input(key="sidebar_seed").set_value(…)`, the '
             "seed alternating between two values, so every rerun redraws every chart with new "
             "data while st.cache_data hits (the two warm-up reruns that fill it are not timed). "
             "Element protos: sum of `ByteSize()` of every element of the last rerun, main area "
-            "and sidebar: what a browser that has none of it cached would be sent.", ""]
+            "and sidebar: what a browser that has none of it cached would be sent."
+        ),
+        "",
+    ]
 
     out += ["## 2–3. Browser: slider key press → redrawn chart, and bytes sent per rerun", ""]
     ref = _reference_ms(r)
     rows = []
     if r.reference:
         res = r.reference
-        rows.append(["reference page", "–", _walk(res), _num(res.median_ms),
-                     _range(res.latencies), "1.0×", _num(res.median_bytes / 1000, 1),
-                     "–", _changed(res), _fails(res)])
+        rows.append(
+            [
+                "reference page",
+                "–",
+                _walk(res),
+                _num(res.median_ms),
+                _range(res.latencies),
+                _num(median(res.idle)),
+                "1.0×",
+                _num(res.median_bytes / 1000, 1),
+                _num(median(res.http_bytes) / 1000, 1),
+                "–",
+                _changed(res),
+                _fails(res),
+            ]
+        )
     for page in r.pages:
         for s in r.settings:
             res = r.presses.get((page.id, s))
@@ -177,38 +269,79 @@ def render(r: Results) -> str:
             ratio = ms / ref if not math.isnan(ref) else float("nan")
             kb = res.median_bytes / 1000
             proto = r.reruns.get((page.id, s))
-            rows.append([
-                page.id, s, _walk(res),
-                _num(ms) + (_ok(ms <= PRESS_MS) if res.latencies else ""),
-                _range(res.latencies),
-                (f"{ratio:.1f}×" + _ok(ratio <= PRESS_RATIO)) if not math.isnan(ratio) else "–",
-                _num(kb, 1) + (_ok(kb <= KB_PER_RERUN) if s == "maximum" and res.bytes else ""),
-                _num(proto.proto_bytes / 1000, 1) if proto and proto.times else "–",
-                _changed(res), _fails(res)])
-    out += _table(["page", "settings", "d_model walk",
-                   f"median press → drawn (ms, ≤ {PRESS_MS:g})", "min–p90–max",
-                   f"÷ reference (≤ {PRESS_RATIO:g}×)",
-                   f"kB sent per rerun (max: ≤ {KB_PER_RERUN:g})", "AppTest protos (kB)",
-                   "charts redrawn", "problems"], rows)
-    out += ["", "Each row is a fresh browser session. Every press moves the d_model slider to a "
+            rows.append(
+                [
+                    page.id,
+                    s,
+                    _walk(res),
+                    _num(ms) + (_ok(ms <= PRESS_MS) if res.latencies else ""),
+                    _range(res.latencies),
+                    _num(median(res.idle)),
+                    (f"{ratio:.1f}×" + _ok(ratio <= PRESS_RATIO)) if not math.isnan(ratio) else "–",
+                    _num(kb, 1) + (_ok(kb <= KB_PER_RERUN) if s == "maximum" and res.bytes else ""),
+                    _num(median(res.http_bytes) / 1000, 1),
+                    _num(proto.proto_bytes / 1000, 1) if proto and proto.times else "–",
+                    _changed(res),
+                    _fails(res),
+                ]
+            )
+    out += _table(
+        [
+            "page",
+            "settings",
+            "d_model walk",
+            f"median press → drawn (ms, ≤ {PRESS_MS:g})",
+            "min–p90–max",
+            "of which until idle (ms)",
+            f"÷ reference (≤ {PRESS_RATIO:g}×)",
+            f"kB sent per rerun (max: ≤ {KB_PER_RERUN:g})",
+            "of which HTTP (kB)",
+            "AppTest protos (kB)",
+            "charts redrawn",
+            "problems",
+        ],
+        rows,
+    )
+    out += [
+        "",
+        (
+            "Each row is a fresh browser session. Every press moves the d_model slider to a "
             "value the session has not seen (ArrowRight from 64; ArrowLeft from 512 at maximum "
             "settings), so neither st.cache_data nor Streamlit's browser-side cache of elements "
             "≥ 10 kB hides any cost; the first press is a warm-up. Time: keydown → the animation "
             "frame that showed the last chart change, once the sidebar caption shows the new "
-            "value, the app is idle and no chart has changed for 600 ms. Bytes: websocket frames "
-            "plus HTTP responses received from press to done. Charts redrawn: charts whose "
-            "pixels (canvas) or markup (SVG) differ after the press, of all on the page.", ""]
+            "value, the app is idle and no chart has changed for 600 ms. Until idle: keydown → "
+            "the app's switch to notRunning (the script has run and its messages have arrived); "
+            "the rest is drawing in the browser. Charts: Vega-Lite, "
+            "Graphviz and st.image elements. Bytes: websocket frames plus HTTP responses (st.image "
+            "pictures) received from press to done; medians over the timed presses. AppTest "
+            "protos: the cross-check, at the setting's start value (st.image pictures are not in "
+            "it: a proto holds only their address). Charts redrawn: charts whose pixels (canvas), "
+            "markup (SVG) or picture address differ after the press, of all on the page."
+        ),
+        "",
+    ]
 
     out += ["## 4. Cold start", ""]
     if r.cold and r.cold.seconds:
-        rows = [[str(i + 1), _num(h, 2), _num(s, 2) + _ok(s <= COLD_START_S)]
-                for i, (h, s) in enumerate(zip(r.cold.health, r.cold.seconds))]
-        out += _table(["launch", "→ /_stcore/health ok (s)",
-                       f"→ \"/\" fully drawn (s, ≤ {COLD_START_S:g})"], rows)
-        out += ["", "`streamlit run app.py` started (time.time() before Popen) → the overview "
+        rows = [
+            [str(i + 1), _num(h, 2), _num(s, 2) + _ok(s <= COLD_START_S)]
+            for i, (h, s) in enumerate(zip(r.cold.health, r.cold.seconds))
+        ]
+        out += _table(
+            ["launch", "→ /_stcore/health ok (s)", f'→ "/" fully drawn (s, ≤ {COLD_START_S:g})'],
+            rows,
+        )
+        out += [
+            "",
+            (
+                "`streamlit run app.py` started (time.time() before Popen) → the overview "
                 "page, loaded in an already running Chromium right after the health check, idle, "
                 "every chart drawn and nothing changing for 1 s (the time is that of the last "
-                "change).", ""]
+                "change)."
+            ),
+            "",
+        ]
     else:
         out += ["not measured", ""]
 
@@ -217,12 +350,23 @@ def render(r: Results) -> str:
         rows = [["1", _num(r.memory.rss_1 / 1e6), ""]]
         if r.memory.rss_30:
             gb = r.memory.rss_30 / 1e9
-            rows.append([str(r.memory.sessions), _num(r.memory.rss_30 / 1e6),
-                         f"≤ {RSS_30_GB * 1000:,.0f} MB" + _ok(gb <= RSS_30_GB)])
+            rows.append(
+                [
+                    str(r.memory.sessions),
+                    _num(r.memory.rss_30 / 1e6),
+                    f"≤ {RSS_30_GB * 1000:,.0f} MB" + _ok(gb <= RSS_30_GB),
+                ]
+            )
         out += _table(["open sessions", "server RSS (MB)", "budget"], rows)
-        out += ["", "Sum of VmRSS (/proc) over the server's process group, every session loaded "
+        out += [
+            "",
+            (
+                "Sum of VmRSS (/proc) over the server's process group, every session loaded "
                 "and idle; the sessions open the app's pages in turn at default settings, in 3 "
-                "browser contexts.", ""]
+                "browser contexts."
+            ),
+            "",
+        ]
     else:
         out += ["not measured", ""]
 
@@ -230,12 +374,22 @@ def render(r: Results) -> str:
     e = r.engine
     if e:
         eng, ein = median(e.engine_times) * 1000, median(e.einsum_times) * 1000
-        out += _table(["implementation", "median (ms)", "ratio"], [
-            ["core.attention.multi_head_attention", _num(eng, 3), f"{e.ratio:.2f}×"],
-            ["np.einsum formulation (benchmarks/server_side.py)", _num(ein, 3), "1.00×"]])
-        out += ["", f"seq_len {e.seq_len}, d_model {e.d_model}, {e.n_heads} heads, "
+        out += _table(
+            ["implementation", "median (ms)", "ratio"],
+            [
+                ["core.attention.multi_head_attention", _num(eng, 3), f"{e.ratio:.2f}×"],
+                ["np.einsum formulation (benchmarks/server_side.py)", _num(ein, 3), "1.00×"],
+            ],
+        )
+        out += [
+            "",
+            (
+                f"seq_len {e.seq_len}, d_model {e.d_model}, {e.n_heads} heads, "
                 f"{len(e.engine_times)} runs each, interleaved; outputs and weights agree to "
-                f"{e.max_abs_diff:.1e} (required ≤ 1e-9).", ""]
+                f"{e.max_abs_diff:.1e} (required ≤ 1e-9)."
+            ),
+            "",
+        ]
     else:
         out += ["not measured", ""]
 
@@ -284,7 +438,13 @@ def _heaviest(r: Results, top: int = 3) -> list[list[str]]:
         if not res or not res.elements:
             continue
         for element in sorted(res.elements, key=lambda e: -e.bytes)[:top]:
-            rows.append([page.id, element.kind, _num(element.bytes / 1000, 1),
-                         _num(element.rows) if element.rows is not None else "–",
-                         element.context.replace("|", "/").replace("&nbsp;", " ")])
+            rows.append(
+                [
+                    page.id,
+                    element.kind,
+                    _num(element.bytes / 1000, 1),
+                    _num(element.rows) if element.rows is not None else "–",
+                    element.context.replace("|", "/").replace("&nbsp;", " "),
+                ]
+            )
     return rows

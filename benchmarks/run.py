@@ -40,13 +40,27 @@ from pathlib import Path
 if __package__ in (None, ""):  # `python benchmarks/run.py`
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from benchmarks import report  # noqa: E402
-from benchmarks.common import ROOT, all_pages, chromium_path, chromium_version  # noqa: E402
+from benchmarks import report
+from benchmarks.common import ROOT, all_pages, chromium_path, chromium_version
 
-FULL = {"reruns": 20, "presses": 10, "warmup": 1, "engine_runs": 50, "cold_trials": 3,
-        "sessions": 30, "settings": ("default", "maximum")}
-QUICK = {"reruns": 5, "presses": 3, "warmup": 1, "engine_runs": 10, "cold_trials": 1,
-         "sessions": 1, "settings": ("default",)}
+FULL = {
+    "reruns": 20,
+    "presses": 10,
+    "warmup": 1,
+    "engine_runs": 50,
+    "cold_trials": 3,
+    "sessions": 30,
+    "settings": ("default", "maximum"),
+}
+QUICK = {
+    "reruns": 5,
+    "presses": 3,
+    "warmup": 1,
+    "engine_runs": 10,
+    "cold_trials": 1,
+    "sessions": 1,
+    "settings": ("default",),
+}
 
 
 class Progress:
@@ -59,10 +73,22 @@ class Progress:
 
 def _git() -> str:
     try:
-        head = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT,
-                              capture_output=True, text=True, timeout=10).stdout.strip()
-        dirty = subprocess.run(["git", "status", "--porcelain"], cwd=ROOT, capture_output=True,
-                               text=True, timeout=10).stdout.strip()
+        head = subprocess.run(
+            ["git", "rev-parse", "--short", "HEAD"],
+            check=False,
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            timeout=10,
+        ).stdout.strip()
+        dirty = subprocess.run(
+            ["git", "status", "--porcelain"],
+            check=False,
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            timeout=10,
+        ).stdout.strip()
         return f"commit {head}" + (" + uncommitted changes" if dirty else "") if head else "?"
     except (OSError, subprocess.TimeoutExpired):
         return "?"
@@ -75,11 +101,19 @@ def _meta(mode: str, argv: list[str]) -> dict:
 
     return {
         "date": datetime.datetime.now().astimezone().strftime("%Y-%m-%d %H:%M %Z"),
-        "mode": mode, "elapsed": "?", "cpus": os.cpu_count(), "platform": platform.platform(),
-        "python": platform.python_version(), "streamlit": streamlit.__version__,
-        "numpy": numpy.__version__, "altair": altair.__version__,
-        "chromium": chromium_version(chromium_path()), "git": _git(),
+        "mode": mode,
+        "elapsed": "?",
+        "cpus": os.cpu_count(),
+        "platform": platform.platform(),
+        "python": platform.python_version(),
+        "streamlit": streamlit.__version__,
+        "numpy": numpy.__version__,
+        "altair": altair.__version__,
+        "chromium": chromium_version(chromium_path()),
+        "git": _git(),
         "command": " ".join(["python -m benchmarks.run", *argv]),
+        "load_start": os.getloadavg()[0],
+        "load_end": None,
     }
 
 
@@ -98,8 +132,10 @@ def run_server_side(results: report.Results, cfg: dict, say: Progress) -> None:
                 results.reruns[(page.id, setting)] = res
                 if res.error:
                     results.errors.append(f"AppTest {page.id} {setting}: {res.error}")
-                say(f"rerun {page.id} {setting}: {res.median * 1000:.1f} ms, "
-                    f"{res.proto_bytes / 1000:.0f} kB of protos")
+                say(
+                    f"rerun {page.id} {setting}: {res.median * 1000:.1f} ms, "
+                    f"{res.proto_bytes / 1000:.0f} kB of protos"
+                )
     finally:
         logging.disable(logging.NOTSET)
 
@@ -127,34 +163,46 @@ def run_browser(results: report.Results, cfg: dict, say: Progress) -> bool:
                 for page in results.pages:
                     for setting in results.settings:
                         try:
-                            res = browser.measure_page(chromium, server, page, setting,
-                                                       cfg["warmup"], cfg["presses"])
-                        except Exception as error:  # one page failing must not stop the rest
+                            res = browser.measure_page(
+                                chromium, server, page, setting, cfg["warmup"], cfg["presses"]
+                            )
+                        except Exception as error:  # noqa: BLE001  (one page failing must not stop the rest)
                             ok = False
                             traceback.print_exc()
-                            results.errors.append(f"browser {page.id} {setting}: "
-                                                  f"{type(error).__name__}: {error}"[:500])
+                            results.errors.append(
+                                f"browser {page.id} {setting}: {type(error).__name__}: {error}"[
+                                    :500
+                                ]
+                            )
                             continue
                         results.presses[(page.id, setting)] = res
-                        say(f"press {page.id} {setting}: {res.median_ms:.0f} ms, "
-                            f"{res.median_bytes / 1000:.0f} kB per rerun")
+                        say(
+                            f"press {page.id} {setting}: {res.median_ms:.0f} ms, "
+                            f"{res.median_bytes / 1000:.0f} kB per rerun"
+                        )
             if halves == 2:
                 second = browser.measure_reference(chromium, cfg["presses"] - cfg["presses"] // 2)
                 results.notes.append(
                     f"Reference page median: {reference.median_ms:.0f} ms before the app's pages, "
-                    f"{second.median_ms:.0f} ms after; the table uses all presses.")
+                    f"{second.median_ms:.0f} ms after; the table uses all presses."
+                )
                 reference.latencies += second.latencies
+                reference.idle += second.idle
                 reference.bytes += second.bytes
+                reference.http_bytes += second.http_bytes
                 reference.changed += second.changed
                 reference.failed += second.failed
                 reference.last_value = second.last_value
             results.reference = reference
             try:
                 results.cold, results.memory = browser.measure_cold_start(
-                    chromium, cfg["cold_trials"], cfg["sessions"])
-                say(f"cold start {results.cold.seconds} s; RSS {results.memory.rss_1} / "
-                    f"{results.memory.rss_30} bytes")
-            except Exception as error:
+                    chromium, cfg["cold_trials"], cfg["sessions"]
+                )
+                say(
+                    f"cold start {results.cold.seconds} s; RSS {results.memory.rss_1} / "
+                    f"{results.memory.rss_30} bytes"
+                )
+            except Exception as error:  # noqa: BLE001  (report it, keep the other numbers)
                 ok = False
                 traceback.print_exc()
                 results.errors.append(f"cold start / memory: {type(error).__name__}: {error}")
@@ -165,13 +213,20 @@ def run_browser(results: report.Results, cfg: dict, say: Progress) -> bool:
 
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
-    parser = argparse.ArgumentParser(prog="python -m benchmarks.run",
-                                     description=__doc__.split("\n\n")[0])
-    parser.add_argument("--quick", action="store_true",
-                        help="CI smoke test: default settings only, few repetitions, "
-                             "no 30-session memory test")
-    parser.add_argument("--out", type=Path, default=ROOT / "benchmarks" / "results.md",
-                        help="where to write the Markdown (default: benchmarks/results.md)")
+    parser = argparse.ArgumentParser(
+        prog="python -m benchmarks.run", description=__doc__.split("\n\n")[0]
+    )
+    parser.add_argument(
+        "--quick",
+        action="store_true",
+        help="CI smoke test: default settings only, few repetitions, no 30-session memory test",
+    )
+    parser.add_argument(
+        "--out",
+        type=Path,
+        default=ROOT / "benchmarks" / "results.md",
+        help="where to write the Markdown (default: benchmarks/results.md)",
+    )
     parser.add_argument("--pages", help="comma-separated page ids from ui.setup.PAGES")
     args = parser.parse_args(argv)
 
@@ -184,23 +239,25 @@ def main(argv: list[str] | None = None) -> int:
             parser.error(f"unknown page id(s) {sorted(unknown)}; known: {[p.id for p in pages]}")
         pages = [p for p in pages if p.id in wanted]
     say = Progress()
-    results = report.Results(_meta("quick" if args.quick else "full", argv), pages,
-                             cfg["settings"])
+    results = report.Results(_meta("quick" if args.quick else "full", argv), pages, cfg["settings"])
     if args.quick:
-        results.notes.append("Quick mode: default settings only, few repetitions, no "
-                             "30-session test; the maximum-settings budgets are not measured.")
+        results.notes.append(
+            "Quick mode: default settings only, few repetitions, no "
+            "30-session test; the maximum-settings budgets are not measured."
+        )
     crashed = False
     for name, part in (("server side", run_server_side), ("browser", run_browser)):
         try:
             if part(results, cfg, say) is False:
                 crashed = True
-        except Exception as error:
+        except Exception as error:  # noqa: BLE001  (report it, keep the other numbers)
             crashed = True
             traceback.print_exc()
             results.errors.append(f"{name}: {type(error).__name__}: {error}"[:500])
 
     elapsed = time.time() - say.start
     results.meta["elapsed"] = f"{elapsed // 60:.0f} min {elapsed % 60:.0f} s"
+    results.meta["load_end"] = os.getloadavg()[0]
     text = report.render(results)
     print(text)
     args.out.parent.mkdir(parents=True, exist_ok=True)

@@ -58,15 +58,21 @@ def _walk(node):
 
 
 def _chart_rows(proto) -> int | None:
-    datasets = getattr(proto, "datasets", None)
-    if not datasets:
-        return None
+    """Rows of the Arrow tables a chart ships: `datasets` (Altair) or `data` (a plain spec)."""
     import pyarrow.ipc
 
-    rows = 0
-    for dataset in datasets:
-        rows += pyarrow.ipc.open_stream(io.BytesIO(dataset.data.data)).read_all().num_rows
-    return rows
+    tables = [dataset.data.data for dataset in getattr(proto, "datasets", [])]
+    data = getattr(proto, "data", None)
+    if isinstance(getattr(data, "data", None), bytes) and data.data:
+        tables.append(data.data)
+    if not tables:
+        return None
+    return sum(pyarrow.ipc.open_stream(io.BytesIO(t)).read_all().num_rows for t in tables)
+
+
+def _first_line(text: str, limit: int = 60) -> str:
+    line = next((part for part in text.splitlines() if part.strip()), "")
+    return " ".join(line.replace("&nbsp;", " ").split())[:limit]
 
 
 def element_sizes(at) -> list[ElementSize]:
@@ -78,7 +84,7 @@ def element_sizes(at) -> list[ElementSize]:
             continue
         kind = getattr(node, "type", type(node).__name__)
         if kind in ("markdown", "subheader", "header", "title"):
-            context = str(getattr(node, "value", ""))[:60]
+            context = _first_line(str(getattr(node, "value", "")))
         rows = _chart_rows(proto) if "chart" in kind else None
         sizes.append(ElementSize(kind, proto.ByteSize(), context, rows))
     return sizes
@@ -186,8 +192,9 @@ def time_engine(runs: int, seq_len: int = 64, d_model: int = 512, n_heads: int =
     args = (x, params.w_q, params.w_k, params.w_v, params.w_o, n_heads)
     trace = multi_head_attention(x, params)
     weights, output = einsum_multi_head_attention(*args)
-    diff = max(float(np.abs(trace.weights - weights).max()),
-               float(np.abs(trace.output - output).max()))
+    diff = max(
+        float(np.abs(trace.weights - weights).max()), float(np.abs(trace.output - output).max())
+    )
     if diff > 1e-9:
         raise AssertionError(f"engine and einsum disagree by {diff:.3g} (> 1e-9)")
     engine_times, einsum_times = [], []

@@ -4,28 +4,58 @@ Waiting rules (see shared/BROWSER.md): never sleep. After an interaction, first 
 that only the new rerun can show (`wait_for_text`, a changed chart), then for Streamlit to be idle.
 """
 
+from __future__ import annotations
+
 import re
+import time
 import tomllib
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from playwright.sync_api import Page
-from playwright.sync_api import TimeoutError as PlaywrightTimeout
+try:
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+except ImportError:  # no Playwright: the fixtures skip the tests (fail under CI) and say why
+    PlaywrightTimeout = TimeoutError
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Page
 
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "artifacts"  # git-ignored: screenshots and the load test's numbers
+LOCALES = {"ko": "ko-KR", "en": "en-US"}  # the browser's language; the app follows it
+VIEWPORT = {"width": 1400, "height": 1000}
+LAUNCH_ARGS = [
+    "--no-sandbox",
+    "--disable-dev-shm-usage",
+    "--disable-gpu",
+    # No traffic of its own: no updates, no sync, no first-run pages.
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-default-apps",
+    "--no-first-run",
+]
 IDLE = '[data-testid="stApp"][data-test-script-state="notRunning"]'
 CHART = '[data-testid="stVegaLiteChart"], [data-testid="stGraphVizChart"]'
 # Loading a page by its URL (/embedding) makes Streamlit's frontend ask for
 # /embedding/_stcore/health and /embedding/_stcore/host-config, which answer 404: known, harmless.
 HARMLESS_404 = re.compile(r"^https?://[^/]+/[^/]+/_stcore/(health|host-config)$")
+# Streamlit serves st.image pictures from /media/<hash> and forgets those of earlier reruns. When
+# reruns come fast (a learner holding a key down, a busy server) the browser may ask for a
+# picture that a newer rerun has already replaced: a 404 for an image no longer on the page.
+MEDIA = re.compile(r"^https?://[^/]+/media/[0-9a-f]+\.\w+$")
+IMAGES_JS = (
+    "() => [...document.images].map((i) => ({src: i.src, ok: i.complete && i.naturalWidth > 0}))"
+)
 
 # Elements whose code is still loading show a grey skeleton; charts appear only after it.
 LOADING_JS = """[...document.querySelectorAll('[data-testid="stSkeleton"]')].map(() =>
   ({kind: 'stSkeleton', key: null, hidden: false, renderer: 'none', width: 0, height: 0, marks: 0, drawn: false,
     print: 'loading'}))"""
-# Every chart on the page: whether it is hidden (in a tab not shown), how it is drawn, its size, how many marks it shows, and a fingerprint
-# of its data (aria labels, texts, shapes and colours of the marks; canvas: a pixel sample).
-# Vega's own element ids are left out, so the same data drawn again gives the same print.
+# Every chart on the page: whether it is hidden (in a tab not shown), how it is drawn, its size,
+# how many marks it shows, and a print of its data: the marks' aria labels (their values), colours
+# and texts (Graphviz: its texts; canvas: a pixel sample). Positions and sizes are left out: the
+# same data drawn again may come out a pixel taller.
 CHARTS_JS = r"""(selector) => {
   const hash = (s) => {
     let h = 2166136261;
@@ -57,13 +87,13 @@ CHARTS_JS = r"""(selector) => {
       const nodes = svg.querySelectorAll('g.node');
       report.marks = nodes.length;
       report.drawn = [...nodes].some((n) => { const b = n.getBBox(); return b.width > 0 && b.height > 0; });
-      report.print = hash(svg.textContent + [...svg.querySelectorAll('path, polygon')].map((e) => e.getAttribute('d') || e.getAttribute('points')).join('|'));
+      report.print = hash(svg.textContent);
     } else if (svg) {
       const marks = [...svg.querySelectorAll('.role-mark :is(path, rect, circle, line, text, image)')];
       report.marks = marks.length;
       report.drawn = marks.some((m) => { const b = m.getBBox(); return b.width > 0 || b.height > 0; });
-      report.print = hash(marks.map((m) => [m.getAttribute('aria-label'), m.getAttribute('d'),
-        m.getAttribute('fill'), m.textContent].join('~')).join('|')
+      report.print = hash(marks.map((m) => [m.getAttribute('aria-label'), m.getAttribute('fill'),
+        m.textContent].join('~')).join('|')
         + [...svg.querySelectorAll('text')].map((t) => t.textContent).join('|'));
     }
     report.drawn = report.drawn && report.width > 0 && report.height > 0;
@@ -100,6 +130,27 @@ def page_url(path: str) -> str:
     if path == "app.py":
         return "/"
     return "/" + re.sub(r"^\d+_", "", Path(path).stem)
+
+
+def expect(target):
+    """Playwright's `expect` (retrying assertions), imported late: without Playwright installed
+    the fixtures skip the tests instead of every module failing to import."""
+    from playwright.sync_api import expect as playwright_expect
+
+    return playwright_expect(target)
+
+
+def failed_url(text: str, location: str) -> str:
+    """The URL a console error is about: Streamlit reports a picture that failed to load as
+    "Client Error: Image source error - <url>" from its own script; others name it as location."""
+    found = re.search(r"Image source error - (\S+)", text)
+    return found.group(1) if found else location
+
+
+def forgivable_404(url: str, shown_images: set[str]) -> bool:
+    """A 404 that is known and harmless: Streamlit's own probe of a page URL, or a picture of
+    an earlier rerun that the page no longer shows (see MEDIA)."""
+    return bool(HARMLESS_404.match(url) or (MEDIA.match(url) and url not in shown_images))
 
 
 def not_drawn(charts: list[dict]) -> list[dict]:
@@ -170,43 +221,92 @@ class AppPage:
             self.page.wait_for_function(
                 f"() => ({CHARTS_JS})({CHART!r}).concat({LOADING_JS})"
                 f".every(c => c.hidden || c.drawn)",
-                timeout=timeout, polling=200)
+                timeout=timeout,
+                polling=200,
+            )
         except PlaywrightTimeout:
             pass
         return self.charts()
 
-    def wait_charts_changed(self, before: list[str], skip_key: str | None = None,
-                            timeout: float = 20_000) -> list[dict]:
-        """Wait until the charts' prints differ from `before` and all are drawn; return the charts.
-
-        skip_key leaves out the chart of that widget key (its prints are not in `before`).
-        """
+    def wait_charts_changed(
+        self, before: list[str], skip_key: str | None = None, timeout: float = 20_000
+    ) -> list[dict]:
+        """Wait until the charts' prints differ from `before`, then until they settle; return
+        the charts. skip_key leaves out the charts whose widget key starts with it (their prints
+        are not in `before`)."""
         try:
             self.page.wait_for_function(
                 f"""([before, skip]) => {{
                   const now = ({CHARTS_JS})({CHART!r}).concat({LOADING_JS});
-                  const prints = now.filter((c) => c.key !== skip).map((c) => c.print);
+                  const prints = now.filter((c) => !(skip && c.key?.startsWith(skip))).map((c) => c.print);
                   return now.every((c) => c.hidden || c.drawn) && JSON.stringify(prints) !== JSON.stringify(before);
-                }}""", arg=[before, skip_key], timeout=timeout, polling=200)
+                }}""",
+                arg=[before, skip_key],
+                timeout=timeout,
+                polling=200,
+            )
         except PlaywrightTimeout:
             pass
+        return self.wait_charts_settled()
+
+    def wait_charts_settled(self, quiet_ms: int = 600, timeout: float = 20_000) -> list[dict]:
+        """Wait until every chart is drawn and no chart has changed for `quiet_ms`.
+
+        Vega redraws each chart on its own after the rerun's data arrived, so the first chart
+        that changed says nothing about the others: wait for the whole page to be still.
+        """
+        deadline = time.monotonic() + timeout / 1000
+        while not self.page.evaluate(
+            f"""async ([quiet, cap]) => {{
+              const prints = () => JSON.stringify(({CHARTS_JS})({CHART!r}).concat({LOADING_JS}));
+              const start = performance.now();
+              let last = prints(), since = start;
+              while (performance.now() - since < quiet && performance.now() - start < cap) {{
+                await new Promise((done) => setTimeout(done, 100));
+                const now = prints();
+                if (now !== last) {{ last = now; since = performance.now(); }}
+              }}
+              return JSON.parse(last).every((c) => c.hidden || c.drawn);
+            }}""",
+            [quiet_ms, max(0, (deadline - time.monotonic()) * 1000)],
+        ):
+            if time.monotonic() > deadline:
+                break
         return self.charts()
+
+    def shapes(self) -> list[str]:
+        """Every array shape the main area writes ("13 × 72"), in captions and diagrams, in order;
+        the code expander left out."""
+        return self.page.evaluate(r"""() => {
+          const main = document.querySelector('[data-testid="stMain"]');
+          const walker = document.createTreeWalker(main, NodeFilter.SHOW_TEXT);
+          const found = [];
+          for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+            if (node.parentElement.closest('[data-testid="stExpander"], [data-testid="stCode"]')) continue;
+            found.push(...(node.textContent.match(/\d+(?: × \d+)+/g) || []));
+          }
+          return found;
+        }""")
 
     # --- sidebar -----------------------------------------------------------------------------
     def slider(self, label_key: str):
-        return self.page.get_by_role("slider", name=self.text[label_key], exact=True)
+        """A sidebar slider by its label. Its accessible name repeats the label (aria-label and
+        aria-labelledby), so the name is matched as a substring, not exactly."""
+        return self.page.get_by_role("slider", name=self.text[label_key])
 
     def sentence_box(self):
         return self.page.get_by_role("textbox", name=self.text["settings.sentence"], exact=True)
 
     def d_head_caption(self, d_model: int, n_heads: int) -> str:
-        return self.text["settings.d_head_live"].format(d_model=d_model, n_heads=n_heads,
-                                                         d_head=d_model // n_heads)
+        return self.text["settings.d_head_live"].format(
+            d_model=d_model, n_heads=n_heads, d_head=d_model // n_heads
+        )
 
     def go_to(self, page_id: str) -> None:
         """Click the sidebar link of a page and wait until that page has run."""
         link = self.page.locator('[data-testid="stSidebar"] a').filter(
-            has_text=self.text[f"nav.{page_id}"])
+            has_text=self.text[f"nav.{page_id}"]
+        )
         link.first.click()
         self.wait_for_title(page_id)
 
@@ -217,15 +317,6 @@ class AppPage:
         box.press("Control+Enter")
 
     # --- what the page shows ----------------------------------------------------------------
-    def token_cells(self) -> list[str]:
-        """The cells of the first table in the main area (the token table on the overview).
-
-        The data grid draws on a canvas; its accessible copy (role=gridcell) holds the texts of
-        the visible cells, which is what a screen reader and this test read.
-        """
-        grid = self.page.locator('[data-testid="stMain"] [data-testid="stDataFrame"]').first
-        return grid.locator('[role="gridcell"]').all_inner_texts()
-
     def wait_for_cells(self, wanted: list[str], timeout: float = 20_000) -> None:
         """Wait until the first table of the main area shows every text in `wanted` as a cell."""
         self.page.wait_for_function(
@@ -234,7 +325,11 @@ class AppPage:
               if (!grid) return false;
               const cells = new Set([...grid.querySelectorAll('[role="gridcell"]')].map((c) => c.textContent));
               return wanted.every((w) => cells.has(w));
-            }""", arg=wanted, timeout=timeout, polling=200)
+            }""",
+            arg=wanted,
+            timeout=timeout,
+            polling=200,
+        )
 
     def forget_problems(self) -> None:
         """Start a fresh record (a tab reused by several tests)."""
@@ -244,15 +339,26 @@ class AppPage:
     def problems(self) -> list[str]:
         """Everything that went wrong so far: exceptions drawn, console errors, page errors, dialogs.
 
-        Only the two known 404 answers of a page loaded by its URL are forgiven (see HARMLESS_404),
-        and only when the browser really received a 404 from exactly that URL.
+        Forgiven, and only when the browser really received a 404 from exactly that URL: the two
+        known probes of a page loaded by its URL (HARMLESS_404), and a picture of an earlier
+        rerun that the page no longer shows (MEDIA). A picture still on the page must load.
         """
         found = []
         for box in self.page.locator('[data-testid="stException"]').all():
             found.append("exception shown: " + box.inner_text()[:500])
-        for text, url in self.console_errors:
-            if not (url in self.not_found and HARMLESS_404.match(url)):
-                found.append(f"console error: {text} ({url})")
+        try:  # judge the pictures once they have loaded (or failed)
+            self.page.wait_for_function(
+                "() => [...document.images].every((i) => i.complete)", timeout=10_000
+            )
+        except PlaywrightTimeout:
+            pass
+        images = self.page.evaluate(IMAGES_JS)
+        found += [f"broken image: {image['src']}" for image in images if not image["ok"]]
+        shown = {image["src"] for image in images}
+        for text, location in self.console_errors:
+            url = failed_url(text, location)
+            if not (url in self.not_found and forgivable_404(url, shown)):
+                found.append(f"console error: {text} ({location})")
         found += [f"page error: {error}" for error in self.page_errors]
         found += [f"dialog opened: {dialog}" for dialog in self.dialogs]
         return found

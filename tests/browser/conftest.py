@@ -19,16 +19,10 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-sys.path.insert(0, str(ROOT))  # `ui.setup.PAGES` and the tests' own helpers import from here
+sys.path.insert(0, str(ROOT))  # the tests import `ui.setup.PAGES` from the app
 
-LOCALES = {"ko": "ko-KR", "en": "en-US"}
-VIEWPORT = {"width": 1400, "height": 1000}
-LAUNCH_ARGS = [
-    "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu",
-    # No traffic of its own: no updates, no sync, no first-run pages.
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
-    "--disable-default-apps", "--no-first-run",
-]
+from app_page import LAUNCH_ARGS, LOCALES, VIEWPORT, AppPage
+
 SERVER_START_TIMEOUT = 60  # seconds; a cold import of pandas and altair is most of it
 
 
@@ -57,8 +51,10 @@ def chromium_candidates(playwright) -> tuple[str | None, str]:
     bundled = playwright.chromium.executable_path
     if bundled and os.path.exists(bundled):
         return bundled, "Playwright's own Chromium"
-    return None, ("no Chromium found: set CHROMIUM_PATH, install the system package "
-                  "`chromium`, or run `playwright install chromium`")
+    return None, (
+        "no Chromium found: set CHROMIUM_PATH, install the system package "
+        "`chromium`, or run `playwright install chromium`"
+    )
 
 
 @pytest.fixture(scope="session")
@@ -66,8 +62,9 @@ def playwright_session():
     try:
         from playwright.sync_api import sync_playwright
     except ImportError:
-        unavailable("the `playwright` Python package is not installed "
-                    "(pip install -r requirements-dev.txt)")
+        unavailable(
+            "the `playwright` Python package is not installed (pip install -r requirements-dev.txt)"
+        )
     playwright = sync_playwright().start()
     yield playwright
     playwright.stop()
@@ -89,8 +86,9 @@ def browser(playwright_session, chromium_path):
     from playwright.sync_api import Error
 
     try:
-        chromium = playwright_session.chromium.launch(executable_path=chromium_path,
-                                                      headless=True, args=LAUNCH_ARGS)
+        chromium = playwright_session.chromium.launch(
+            executable_path=chromium_path, headless=True, args=LAUNCH_ARGS
+        )
     except Error as error:
         unavailable(f"{chromium_path} did not start: {error.message.splitlines()[0]}")
     yield chromium
@@ -165,21 +163,46 @@ def app_server(browser, tmp_path_factory):
     log = tmp_path_factory.mktemp("server") / "streamlit.log"
     port = free_port()
     url = f"http://127.0.0.1:{port}"
-    command = [sys.executable, "-m", "streamlit", "run", "app.py",
-               "--server.headless", "true", "--server.address", "127.0.0.1",
-               "--server.port", str(port), "--browser.gatherUsageStats", "false",
-               "--server.fileWatcherType", "none"]  # the code does not change during a test run
+    command = [
+        sys.executable,
+        "-m",
+        "streamlit",
+        "run",
+        "app.py",
+        "--server.headless",
+        "true",
+        "--server.address",
+        "127.0.0.1",
+        "--server.port",
+        str(port),
+        "--browser.gatherUsageStats",
+        "false",
+        "--server.fileWatcherType",
+        "none",
+    ]  # the code does not change during a test run
     with open(log, "wb") as out:
-        proc = subprocess.Popen(command, cwd=ROOT, stdout=out, stderr=subprocess.STDOUT,
-                                stdin=subprocess.DEVNULL, start_new_session=True)
+        proc = subprocess.Popen(
+            command,
+            cwd=ROOT,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+            start_new_session=True,
+        )
     try:
         deadline = time.monotonic() + SERVER_START_TIMEOUT
         while _health(url) != "ok":
             if proc.poll() is not None or time.monotonic() > deadline:
-                why = (f"exited with {proc.returncode}" if proc.poll() is not None
-                       else f"not healthy after {SERVER_START_TIMEOUT} s")
-                pytest.fail(f"Streamlit server {why}: {' '.join(command)}\n--- its output ---\n"
-                            f"{log.read_text(errors='replace')[-4000:]}", pytrace=False)
+                why = (
+                    f"exited with {proc.returncode}"
+                    if proc.poll() is not None
+                    else f"not healthy after {SERVER_START_TIMEOUT} s"
+                )
+                pytest.fail(
+                    f"Streamlit server {why}: {' '.join(command)}\n--- its output ---\n"
+                    f"{log.read_text(errors='replace')[-4000:]}",
+                    pytrace=False,
+                )
             time.sleep(0.2)  # polling the health endpoint, not waiting for the app
         if proc.poll() is not None:  # someone else answered on our port
             pytest.fail(f"port {port} answered but our server died:\n{log.read_text()[-4000:]}")
@@ -194,12 +217,11 @@ def open_app(browser, app_server):
 
     open_app(page_id, path, lang) -> AppPage; lang sets the browser locale (ko-KR / en-US).
     """
-    from app_page import AppPage
-
     contexts = []
 
-    def _open(page_id: str, path: str, lang: str, query: str = "",
-              title_lang: str | None = None) -> AppPage:
+    def _open(
+        page_id: str, path: str, lang: str, query: str = "", title_lang: str | None = None
+    ) -> AppPage:
         context = browser.new_context(locale=LOCALES[lang], viewport=VIEWPORT)
         context.set_default_timeout(30_000)
         contexts.append(context)
@@ -214,8 +236,6 @@ def open_app(browser, app_server):
 @pytest.fixture(scope="session")
 def shown_page(browser, app_server):
     """Pages opened once per (page, language) and shared by the tests that only look at them."""
-    from app_page import AppPage
-
     opened: dict[tuple[str, str], tuple[object, AppPage]] = {}
 
     def _shown(page_id: str, path: str, lang: str) -> AppPage:
@@ -230,4 +250,3 @@ def shown_page(browser, app_server):
     yield _shown
     for context, _ in opened.values():
         context.close()
-

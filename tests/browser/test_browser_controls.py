@@ -4,8 +4,10 @@ On the self-attention page, choosing a query token (list or click on the heatmap
 detail view.
 """
 
+import json
+
 import pytest
-from app_page import not_drawn, template_pattern
+from app_page import expect, not_drawn, template_pattern
 
 from ui.setup import PAGES
 
@@ -15,14 +17,19 @@ PAGE_PARAMS = [pytest.param(page_id, path, id=page_id) for page_id, path, _ in P
 PAGE_IDS = [page_id for page_id, _, _ in PAGES]
 PATHS = {page_id: path for page_id, path, _ in PAGES}
 LANGS = ("ko", "en")
-# Pages whose charts do not depend on the head count: the embedding and the positional encoding
-# come before the heads, and page 4 shows one head over all of d_model on purpose. Every other
-# page (and any page added later) must redraw when the head count changes.
-HEADS_DO_NOT_MATTER = {"embedding", "positional", "attention"}
+# Pages with a chart drawn from the heads: they must redraw when the head count changes (the
+# overview's diagram, the positional page's shuffle experiment, the multi-head page). On the
+# others the charts may stay; on every page they must match a fresh draw (navigating back).
+HEADS_REDRAW = {"overview", "positional", "multihead"}
 
 
 def _prints(charts: list[dict], skip_key: str | None = None) -> list[str]:
-    return [chart["print"] for chart in charts if skip_key is None or chart["key"] != skip_key]
+    """The charts' data prints, leaving out charts whose widget key starts with skip_key."""
+    return [
+        chart["print"]
+        for chart in charts
+        if not (skip_key and (chart["key"] or "").startswith(skip_key))
+    ]
 
 
 def _press_and_wait_for_caption(app, slider, d_model: int | None = None) -> tuple[int, int]:
@@ -36,21 +43,23 @@ def _press_and_wait_for_caption(app, slider, d_model: int | None = None) -> tupl
     if d_model is None:  # the head count: its own aria text changes at once, in the browser
         app.page.wait_for_function(
             "([el, old]) => el.getAttribute('aria-valuetext') !== old",
-            arg=[heads_slider.element_handle(), old_heads])
+            arg=[heads_slider.element_handle(), old_heads],
+        )
         d_model = int(d_model_slider.input_value())
         n_heads = int(heads_slider.get_attribute("aria-valuetext"))
         app.wait_for_text(app.d_head_caption(d_model, n_heads), '[data-testid="stSidebar"]')
     else:  # d_model: the caption must show the new value (any head count the app kept)
         caption = template_pattern(app.text["settings.d_head_live"])
         app.page.locator('[data-testid="stSidebar"]').get_by_text(caption).filter(
-            has_text=f"= {d_model} /").first.wait_for()
+            has_text=f"= {d_model} /"
+        ).first.wait_for()
     app.wait_idle()
     return int(d_model_slider.input_value()), int(heads_slider.get_attribute("aria-valuetext"))
 
 
 def _expect_settings(app, d_model: int, n_heads: int) -> None:
-    assert app.slider("settings.d_model").input_value() == str(d_model)
-    assert app.slider("settings.n_heads").get_attribute("aria-valuetext") == str(n_heads)
+    expect(app.slider("settings.d_model")).to_have_value(str(d_model))
+    expect(app.slider("settings.n_heads")).to_have_attribute("aria-valuetext", str(n_heads))
     app.wait_for_text(app.d_head_caption(d_model, n_heads), '[data-testid="stSidebar"]')
 
 
@@ -58,31 +67,35 @@ def _expect_settings(app, d_model: int, n_heads: int) -> None:
 @pytest.mark.parametrize("page_id, path", PAGE_PARAMS)
 def test_sliders_redraw_charts_and_survive_navigation(open_app, page_id, path, lang):
     app = open_app(page_id, path, lang)
-    first = app.wait_charts_drawn()
+    first = app.wait_charts_settled()
     d_model_slider = app.slider("settings.d_model")
     d_model = int(d_model_slider.input_value())
     step = int(d_model_slider.get_attribute("step") or 1)
 
     d_model, n_heads = _press_and_wait_for_caption(app, d_model_slider, d_model + step)
     after_d_model = app.wait_charts_changed(_prints(first)) if first else []
-    assert _prints(after_d_model) != _prints(first) or not first, f"d_model {d_model}: no chart changed"
+    assert _prints(after_d_model) != _prints(first) or not first, (
+        f"d_model {d_model}: no chart changed"
+    )
     assert not_drawn(after_d_model) == []
 
     d_model, n_heads = _press_and_wait_for_caption(app, app.slider("settings.n_heads"))
-    if first and page_id not in HEADS_DO_NOT_MATTER:
+    if page_id in HEADS_REDRAW:
         after_heads = app.wait_charts_changed(_prints(after_d_model))
         assert _prints(after_heads) != _prints(after_d_model), f"{n_heads} heads: no chart changed"
     else:
-        after_heads = app.wait_charts_drawn()
+        after_heads = app.wait_charts_settled()
     assert not_drawn(after_heads) == []
 
+    shapes = app.shapes()
+    assert any(str(d_model) in shape.split(" × ") for shape in shapes) or not shapes, shapes
     other = PAGE_IDS[(PAGE_IDS.index(page_id) + 1) % len(PAGE_IDS)]
     app.go_to(other)
     _expect_settings(app, d_model, n_heads)
     app.go_to(page_id)
     _expect_settings(app, d_model, n_heads)
-    back = app.wait_charts_drawn()
-    assert _prints(back) == _prints(after_heads), "the page came back with other data"
+    assert not_drawn(app.wait_charts_settled()) == []
+    assert app.shapes() == shapes, "the page came back with other shapes"
     assert app.problems() == []
 
 
@@ -92,31 +105,39 @@ def test_picking_a_query_token_updates_the_detail_view(open_app, lang):
     the query token whose row the detail view (bars, table, sum) explains."""
     app = open_app("attention", PATHS["attention"], lang)
     page = app.page
-    query, pick = page.locator(".st-key-attn_query"), page.locator(".st-key-attn_pick")
+    # The heatmap's key gets a suffix (attn_pick_<n>) so that it forgets an old click.
+    query, pick = page.locator(".st-key-attn_query"), page.locator('[class*="st-key-attn_pick"]')
     if query.count() == 0 or pick.count() == 0:
         pytest.fail("the self-attention page has no widget with key attn_query / attn_pick")
     before = _prints(app.wait_charts_drawn(), skip_key="attn_pick")
 
     # 1. Choose the third token from the list.
-    query.locator('[data-baseweb="select"]').click()
+    combo = query.get_by_role("combobox")
+    combo.click()
+    combo.press("ArrowDown")  # opens the list if the click only focused the box
     option = page.get_by_role("option").nth(2)
-    chosen = option.inner_text()
+    chosen = option.inner_text().strip()
     option.click()
-    query.get_by_text(chosen, exact=True).wait_for()
-    app.wait_idle()
+    expect(combo).to_have_value(chosen)
     by_list = _prints(app.wait_charts_changed(before, "attn_pick"), skip_key="attn_pick")
     assert by_list != before, f"choosing {chosen!r} in the list changed no chart"
+    app.wait_idle()
 
-    # 2. Click a cell of the heatmap in another row (the last query token).
+    # 2. Click a cell of the heatmap in another row (the last query token): the list follows.
     row_title = app.text["common.query_token"]
-    cells = pick.locator('[role="graphics-symbol"]')
+    cells = pick.locator(
+        f".role-mark [aria-label*={json.dumps(row_title + ': ', ensure_ascii=False)}]"
+    )
     last_label = cells.last.get_attribute("aria-label")
-    row = next(part.split(": ", 1)[1] for part in last_label.split("; ")
-               if part.startswith(row_title + ": "))
+    row = next(
+        part.split(": ", 1)[1]
+        for part in last_label.split("; ")
+        if part.startswith(row_title + ": ")
+    )
     assert row != chosen
     cells.last.click()
-    query.get_by_text(row, exact=True).wait_for()
-    app.wait_idle()
+    expect(combo).to_have_value(row, timeout=30_000)  # set by the rerun the click started
     by_click = _prints(app.wait_charts_changed(by_list, "attn_pick"), skip_key="attn_pick")
     assert by_click != by_list, f"clicking row {row!r} changed no chart"
+    app.wait_idle()
     assert app.problems() == []

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from urllib.parse import urlencode
 
 import pytest
-from app_page import AppPage, not_drawn, template_pattern
+from app_page import LOCALES, VIEWPORT, AppPage, expect, not_drawn, template_pattern
 
 from ui.setup import PAGES
 
@@ -19,9 +19,10 @@ pytestmark = pytest.mark.browser
 MAX_CHARS = 2000  # the sentence box's max_chars, and where ?text= is cut
 NORMAL = "the quick brown fox"
 NORMAL_TOKENS = ["quick", "brown", "fox"]
-OVERVIEW = dict((page_id, path) for page_id, path, _ in PAGES)["overview"]
-LOCALES = {"ko": "ko-KR", "en": "en-US"}
-FAMILY = "\U0001f469\u200d\U0001f469\u200d\U0001f467\u200d\U0001f466"  # 👩‍👩‍👧‍👦: 4 people, 3 joiners
+OVERVIEW = {page_id: path for page_id, path, _ in PAGES}["overview"]
+FAMILY = (
+    "\U0001f469\u200d\U0001f469\u200d\U0001f467\u200d\U0001f466"  # 👩‍👩‍👧‍👦: 4 people, 3 joiners
+)
 RAINBOW_FLAG = "\U0001f3f3\ufe0f\u200d\U0001f308"  # 🏳️‍🌈: flag, VS16, joiner, rainbow
 
 
@@ -38,15 +39,25 @@ CASES = [
     Case("spaces_only", "   \t  \u3000 ", ()),
     Case("10k_words", ("lorem ipsum " * 834)[:10_000], ("lorem", "ipsum"), truncated=True),
     Case("10k_one_word", "x" * 10_000, ("x" * MAX_CHARS,)),
-    Case("emoji_zwj", f"family {FAMILY} flag {RAINBOW_FLAG}", ("family", FAMILY, "flag", RAINBOW_FLAG)),
-    Case("right_to_left", "مرحبا بالعالم שלום \u202egnp.exe",
-         ("مرحبا", "بالعالم", "שלום", "gnp", "exe")),
+    Case(
+        "emoji_zwj",
+        f"family {FAMILY} flag {RAINBOW_FLAG}",
+        ("family", FAMILY, "flag", RAINBOW_FLAG),
+    ),
+    Case(
+        "right_to_left",
+        "مرحبا بالعالم שלום \u202egnp.exe",
+        ("مرحبا", "بالعالم", "שלום", "gnp", "exe"),
+    ),
     Case("script_tag", "<script>alert(1)</script>", ("<", "script", ">", "alert", "/")),
     Case("img_onerror", "<img src=x onerror=alert(1)>", ("<", "img", "src", "=", "x", "onerror")),
     Case("markdown_js_link", "[x](javascript:alert(1))", ("[", "x", "]", "javascript", ":")),
     Case("latex", r"$\frac{$", ("$", "\\", "frac", "{")),
-    Case("control_chars", "ctrl\x00\x01\x02\x03\x04\x05\x06\x07\x08\x1b[31mred ok",
-         ("ctrl", "[", "31mred", "ok")),
+    Case(
+        "control_chars",
+        "ctrl\x00\x01\x02\x03\x04\x05\x06\x07\x08\x1b[31mred ok",
+        ("ctrl", "[", "31mred", "ok"),
+    ),
 ]
 CASE_PARAMS = [pytest.param(case, id=case.name) for case in CASES]
 
@@ -68,7 +79,8 @@ def _expect_shown_as_text(app: AppPage, case: Case) -> None:
         app.wait_for_text(app.text["common.empty_sentence"], '[data-testid="stMain"]')
     app.wait_idle()
     warning = app.page.locator('[data-testid="stAlert"]').filter(
-        has_text=template_pattern(app.text["common.truncated"]))
+        has_text=template_pattern(app.text["common.truncated"])
+    )
     assert warning.count() == (1 if case.truncated else 0)
 
 
@@ -88,7 +100,7 @@ def _expect_still_working(app: AppPage) -> None:
 @pytest.fixture(scope="module")
 def typing_page(browser, app_server):
     """The overview in English, one tab for every typed case."""
-    context = browser.new_context(locale=LOCALES["en"], viewport={"width": 1400, "height": 1000})
+    context = browser.new_context(locale=LOCALES["en"], viewport=VIEWPORT)
     context.set_default_timeout(30_000)
     app = AppPage(context.new_page(), app_server.url, "en").open("overview", OVERVIEW)
     yield app
@@ -103,21 +115,21 @@ def test_hostile_sentence_typed_into_the_sentence_box(typing_page, case):
     if len(case.text) > MAX_CHARS:
         box.fill(case.text)  # all at once, like a paste: more than max_chars is refused
         assert len(box.input_value()) <= MAX_CHARS
-        box.fill(case.text[:MAX_CHARS - 10])
-        box.press_sequentially(case.text[MAX_CHARS - 10:MAX_CHARS + 10])  # typing stops at 2000
+        box.fill(case.text[: MAX_CHARS - 10])
+        box.press_sequentially(case.text[MAX_CHARS - 10 : MAX_CHARS + 10])  # typing stops at 2000
         assert box.input_value() == case.text[:MAX_CHARS]
         box.press("Control+Enter")
     else:
         app.type_sentence(case.text)
     _expect_shown_as_text(app, case)
-    assert app.sentence_box().input_value() == case.text[:MAX_CHARS]
+    expect(app.sentence_box()).to_have_value(case.text[:MAX_CHARS])
     _expect_unharmed(app)
     _expect_still_working(app)
 
 
 @pytest.fixture(scope="module")
 def korean_context(browser):
-    context = browser.new_context(locale=LOCALES["ko"], viewport={"width": 1400, "height": 1000})
+    context = browser.new_context(locale=LOCALES["ko"], viewport=VIEWPORT)
     context.set_default_timeout(30_000)
     yield context
     context.close()
@@ -132,7 +144,7 @@ def test_hostile_url_parameters(korean_context, app_server, case):
         app = AppPage(page, app_server.url, "ko")
         app.open("overview", OVERVIEW, urlencode({"text": case.text, "lang": case.text}))
         _expect_shown_as_text(app, case)
-        assert app.sentence_box().input_value() == case.text[:MAX_CHARS]
+        expect(app.sentence_box()).to_have_value(case.text[:MAX_CHARS])
         _expect_unharmed(app)
         _expect_still_working(app)
     finally:

@@ -59,12 +59,16 @@ def test_every_chart_is_drawn(shown_page, page_id, path, lang):
         tab = tabs.nth(i)
         tab.click()
         app.wait_idle()
-        empty += [f"in tab {tab.inner_text()!r}: {chart}"
-                  for chart in not_drawn(app.wait_charts_drawn())]
+        empty += [
+            f"in tab {tab.inner_text()!r}: {chart}" for chart in not_drawn(app.wait_charts_drawn())
+        ]
     for tablist in app.page.locator('[data-testid="stMain"] [role="tablist"]').all():
         tablist.locator('[role="tab"]').first.click()  # as the learner first saw it
-    assert not empty, (f"{page_id} ({lang}) shows charts with nothing drawn:\n" + "\n".join(empty)
-                       + f"\nVega's warnings: {app.vega_warnings}")
+    assert not empty, (
+        f"{page_id} ({lang}) shows charts with nothing drawn:\n"
+        + "\n".join(empty)
+        + f"\nVega's warnings: {app.vega_warnings}"
+    )
 
 
 @pytest.mark.parametrize("page_id, path", PAGE_PARAMS)
@@ -105,8 +109,12 @@ def test_screenshot_of_the_whole_page(shown_page, page_id, path, lang):
     height = page.evaluate("""() => Math.max(
         ...['[data-testid="stMain"]', '[data-testid="stSidebarContent"]']
            .map((s) => document.querySelector(s)?.scrollHeight || 0))""")
-    page.set_viewport_size({"width": page.viewport_size["width"],
-                            "height": min(max(height, 600), MAX_SCREENSHOT_HEIGHT)})
+    page.set_viewport_size(
+        {
+            "width": page.viewport_size["width"],
+            "height": min(max(height, 600), MAX_SCREENSHOT_HEIGHT),
+        }
+    )
     app.wait_charts_drawn()
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     number = [pid for pid, _, _ in PAGES].index(page_id)
