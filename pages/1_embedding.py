@@ -4,7 +4,7 @@ import streamlit as st
 
 from core.analysis import cosine_similarity, pca_2d
 from core.embedding import embed, lookup_table, token_row
-from ui import charts, show
+from ui import charts, engine, show
 from ui.i18n import t
 from ui.setup import page, table_words
 
@@ -38,11 +38,10 @@ left, right = st.columns(2)
 with left:
     st.subheader(t("embedding.cosine_title"))
     show.section("embedding", "cosine")
-    similarity = cosine_similarity(emb.vectors)  # (seq_len, seq_len)
+    similarity, projection = engine.embedding_views(settings.text, settings.d_model, settings.seed)
     show.square("cos", similarity, labels, kind="signed", value_title=t("embedding.cosine"))
 with right:
     st.subheader(t("embedding.pca_title"))
-    projection = pca_2d(emb.vectors)
     show.vega(charts.scatter(projection.points, labels, x_title="PC 1", y_title="PC 2"))
     pc1, pc2 = projection.explained * 100
     st.caption(t("embedding.pca_caption", pc1=pc1, pc2=pc2))

@@ -29,7 +29,7 @@ def _picture(values: np.ndarray, kind: str) -> bytes:
 
 def wide(matrix: charts.WideMatrix, **kwargs):
     """A wide matrix: all of it as a picture, then its first columns with hover values."""
-    st.image(_picture(matrix.values, matrix.kind), width="stretch")
+    st.image(_picture(matrix.values, matrix.kind), width="stretch", output_format="PNG")
     scale = image.to_unit_bound(matrix.values, matrix.kind)
     st.caption(
         t(
