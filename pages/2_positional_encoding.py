@@ -58,13 +58,14 @@ def encoding_table() -> None:
 
     # Chosen columns as waves over position: fast low dimensions, slow high ones.
     st.subheader(t("positional.waves_title"))
+    option = t("positional.dim_option")  # looked up once, not once per dimension
     wave_dims = st.multiselect(
         t("positional.wave_dims"),
         list(range(d_model)),
         default=sorted({0, 1, 4, d_model // 2}),
         key="pe_dims",
         max_selections=6,
-        format_func=lambda d: t("positional.dim_option", dim=d),
+        format_func=lambda d: option.format(dim=d),
     )
     if wave_dims:
         curves = column_waves(pe_long, wave_dims)  # (n_chosen, n_positions)

@@ -65,7 +65,7 @@ def one_token() -> None:
         show.matrix(
             "q_i, k_i, v_i", vectors, "3, d_model", ["q", "k", "v"], row_title=t("qkv.vector")
         )
-        st.caption(t("qkv.numbers"))
+        st.caption(t("qkv.numbers", shown=min(16, d_model), total=d_model))
         rows = [t("qkv.row_q"), t("qkv.row_k"), t("qkv.row_v")]
         st.dataframe(charts.number_table(vectors, rows), width="stretch")
 

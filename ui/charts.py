@@ -354,7 +354,9 @@ def token_rows(rows: dict[str, list]) -> pd.DataFrame:
     )
 
 
-def number_table(values: np.ndarray, rows: list[str]) -> pd.DataFrame:
-    """A matrix as a table with named rows and numbered columns, rounded to 4 decimals."""
-    cols = [str(d) for d in range(values.shape[1])]
-    return pd.DataFrame(np.round(values.astype(np.float64), 4), index=rows, columns=cols)
+def number_table(values: np.ndarray, rows: list[str], max_cols: int = 16) -> pd.DataFrame:
+    """A matrix as a table with named rows and numbered columns (the first max_cols), rounded
+    to 4 decimals."""
+    shown = values[:, :max_cols]
+    cols = [str(d) for d in range(shown.shape[1])]
+    return pd.DataFrame(np.round(shown.astype(np.float64), 4), index=rows, columns=cols)

@@ -1,5 +1,6 @@
 """The "code that ran" expander: the engine's real source, read with inspect so it never drifts."""
 
+import functools
 import inspect
 
 import streamlit as st
@@ -11,6 +12,12 @@ def code_that_ran(*functions) -> None:
     """Show the source of the engine functions a page called."""
     with st.expander(t("common.code_that_ran")):
         for function in functions:
-            module = inspect.getmodule(function)
-            st.caption(f"{module.__name__}.{function.__qualname__}")
-            st.code(inspect.getsource(function), language="python")
+            name, source = _source(function)
+            st.caption(name)
+            st.code(source, language="python")
+
+
+@functools.cache
+def _source(function) -> tuple[str, str]:
+    """The function's dotted name and its source, read once per process."""
+    return f"{function.__module__}.{function.__qualname__}", inspect.getsource(function)
