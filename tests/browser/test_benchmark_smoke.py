@@ -1,0 +1,26 @@
+"""The speed benchmark's quick mode runs end to end (a smoke test: its numbers are not judged)."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.mark.browser
+def test_quick_benchmark_runs_and_writes_its_table(tmp_path, chromium_path):
+    out = tmp_path / "results.md"
+    result = subprocess.run(
+        [sys.executable, "-m", "benchmarks.run", "--quick", "--out", str(out)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        env={**os.environ, "CHROMIUM_PATH": chromium_path},
+    )
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    table = out.read_text(encoding="utf-8")
+    assert "## Budgets" in table and "empty page" in table
