@@ -185,18 +185,16 @@ class AppPage:
         dialog.dismiss()
 
     # --- opening and waiting ---------------------------------------------------------------
-    def open(self, page_id: str, path: str, query: str = "", title_lang: str | None = None):
+    def open(self, page_id: str, path: str, query: str = "") -> AppPage:
         """Load a page by its URL and wait until it has run and shows its title."""
         self.page.goto(self.base_url + page_url(path) + (f"?{query}" if query else ""))
-        self.wait_for_title(page_id, title_lang)
+        self.wait_for_title(page_id)
         return self
 
-    def title(self, page_id: str, lang: str | None = None) -> str:
-        return (labels(lang) if lang else self.text)[f"{page_id}.title"]
-
-    def wait_for_title(self, page_id: str, lang: str | None = None) -> None:
-        """The page's h1 reads exactly its title in `lang` (new output), then the app is idle."""
-        exact = re.compile(rf"^\s*{re.escape(self.title(page_id, lang))}\s*$")
+    def wait_for_title(self, page_id: str) -> None:
+        """The page's h1 reads exactly its title in this tab's language (new output), then the
+        app is idle."""
+        exact = re.compile(rf"^\s*{re.escape(self.text[f'{page_id}.title'])}\s*$")
         self.page.locator("h1").filter(has_text=exact).first.wait_for()
         self.wait_idle()
 
@@ -215,18 +213,11 @@ class AppPage:
 
     def wait_charts_drawn(self, timeout: float = 10_000) -> list[dict]:
         """Wait until nothing is loading and every visible chart shows marks; return the charts
-        as they are then, drawn or not (the caller asserts, with the details in its message).
+        as they were then, or, after `timeout`, as they are (the caller asserts, with details).
         A chart in a tab that is not shown is not drawn by Vega: it reports hidden=True."""
-        try:
-            self.page.wait_for_function(
-                f"() => ({CHARTS_JS})({CHART!r}).concat({LOADING_JS})"
-                f".every(c => c.hidden || c.drawn)",
-                timeout=timeout,
-                polling=200,
-            )
-        except PlaywrightTimeout:
-            pass
-        return self.charts()
+        return self._wait_for_charts(
+            "(before, skip, charts) => charts.every((c) => c.hidden || c.drawn)", None, timeout
+        )
 
     def wait_charts_changed(
         self, before: list[str], skip_key: str | None = None, timeout: float = 20_000
@@ -234,45 +225,55 @@ class AppPage:
         """Wait until the charts' prints differ from `before`, then until they settle; return
         the charts. skip_key leaves out the charts whose widget key starts with it (their prints
         are not in `before`)."""
+        self._wait_for_charts(
+            """(before, skip, charts) => charts.every((c) => c.hidden || c.drawn)
+                 && JSON.stringify(charts.filter((c) => !(skip && c.key?.startsWith(skip)))
+                                         .map((c) => c.print)) !== JSON.stringify(before)""",
+            [before, skip_key],
+            timeout,
+        )
+        return self.wait_charts_settled()
+
+    def _wait_for_charts(self, condition: str, arg, timeout: float) -> list[dict]:
+        """Poll the charts until `condition(before, skip, charts)` holds; return those charts."""
         try:
-            self.page.wait_for_function(
+            handle = self.page.wait_for_function(
                 f"""([before, skip]) => {{
-                  const now = ({CHARTS_JS})({CHART!r}).concat({LOADING_JS});
-                  const prints = now.filter((c) => !(skip && c.key?.startsWith(skip))).map((c) => c.print);
-                  return now.every((c) => c.hidden || c.drawn) && JSON.stringify(prints) !== JSON.stringify(before);
+                  const charts = ({CHARTS_JS})({CHART!r}).concat({LOADING_JS});
+                  return ({condition})(before, skip, charts) ? charts : null;
                 }}""",
-                arg=[before, skip_key],
+                arg=arg or [None, None],
                 timeout=timeout,
                 polling=200,
             )
+            return handle.json_value()
         except PlaywrightTimeout:
-            pass
-        return self.wait_charts_settled()
+            return self.charts()
 
     def wait_charts_settled(self, quiet_ms: int = 600, timeout: float = 20_000) -> list[dict]:
-        """Wait until every chart is drawn and no chart has changed for `quiet_ms`.
+        """Wait until every chart is drawn and no chart has changed for `quiet_ms`; return them.
 
         Vega redraws each chart on its own after the rerun's data arrived, so the first chart
         that changed says nothing about the others: wait for the whole page to be still.
         """
         deadline = time.monotonic() + timeout / 1000
-        while not self.page.evaluate(
-            f"""async ([quiet, cap]) => {{
-              const prints = () => JSON.stringify(({CHARTS_JS})({CHART!r}).concat({LOADING_JS}));
-              const start = performance.now();
-              let last = prints(), since = start;
-              while (performance.now() - since < quiet && performance.now() - start < cap) {{
-                await new Promise((done) => setTimeout(done, 100));
-                const now = prints();
-                if (now !== last) {{ last = now; since = performance.now(); }}
-              }}
-              return JSON.parse(last).every((c) => c.hidden || c.drawn);
-            }}""",
-            [quiet_ms, max(0, (deadline - time.monotonic()) * 1000)],
-        ):
-            if time.monotonic() > deadline:
-                break
-        return self.charts()
+        while True:
+            charts = self.page.evaluate(
+                f"""async ([quiet, cap]) => {{
+                  const prints = () => JSON.stringify(({CHARTS_JS})({CHART!r}).concat({LOADING_JS}));
+                  const start = performance.now();
+                  let last = prints(), since = start;
+                  while (performance.now() - since < quiet && performance.now() - start < cap) {{
+                    await new Promise((done) => setTimeout(done, 100));
+                    const now = prints();
+                    if (now !== last) {{ last = now; since = performance.now(); }}
+                  }}
+                  return JSON.parse(last);
+                }}""",
+                [quiet_ms, max(0, (deadline - time.monotonic()) * 1000)],
+            )
+            if not not_drawn(charts) or time.monotonic() > deadline:
+                return charts
 
     def shapes(self) -> list[str]:
         """Every array shape the main area writes ("13 × 72"), in captions and diagrams, in order;

@@ -141,17 +141,17 @@ def _health(url: str) -> str:
 
 
 def _stop(proc: subprocess.Popen) -> None:
-    """Stop the server's whole process group: politely, then for good."""
-    if proc.poll() is not None:
-        return
+    """Stop the server's whole process group: politely, then for good. (Linux does not give
+    a group's id to a new process while any member of the group is alive.)"""
     try:
         os.killpg(proc.pid, signal.SIGTERM)
         proc.wait(timeout=10)
+        os.killpg(proc.pid, signal.SIGKILL)  # anything of the group still there
     except subprocess.TimeoutExpired:
         os.killpg(proc.pid, signal.SIGKILL)
         proc.wait(timeout=10)
     except ProcessLookupError:
-        pass
+        pass  # the group is gone
 
 
 @pytest.fixture(scope="session")
@@ -219,14 +219,11 @@ def open_app(browser, app_server):
     """
     contexts = []
 
-    def _open(
-        page_id: str, path: str, lang: str, query: str = "", title_lang: str | None = None
-    ) -> AppPage:
+    def _open(page_id: str, path: str, lang: str) -> AppPage:
         context = browser.new_context(locale=LOCALES[lang], viewport=VIEWPORT)
         context.set_default_timeout(30_000)
         contexts.append(context)
-        app = AppPage(context.new_page(), app_server.url, title_lang or lang)
-        return app.open(page_id, path, query, title_lang)
+        return AppPage(context.new_page(), app_server.url, lang).open(page_id, path)
 
     yield _open
     for context in contexts:

@@ -12,11 +12,10 @@ from urllib.parse import urlencode
 import pytest
 from app_page import LOCALES, VIEWPORT, AppPage, expect, not_drawn, template_pattern
 
-from ui.setup import PAGES
+from ui.setup import MAX_CHARS, PAGES
 
 pytestmark = pytest.mark.browser
 
-MAX_CHARS = 2000  # the sentence box's max_chars, and where ?text= is cut
 NORMAL = "the quick brown fox"
 NORMAL_TOKENS = ["quick", "brown", "fox"]
 OVERVIEW = {page_id: path for page_id, path, _ in PAGES}["overview"]

@@ -53,7 +53,12 @@ async def _learner(browser, url: str, page_id: str, path: str, lang: str) -> dic
     )
     page.on("pageerror", lambda e: problems.append(f"page error: {e}"))
     page.on("response", lambda r: not_found.add(r.url) if r.status == 404 else None)
-    page.on("dialog", lambda d: problems.append(f"dialog: {d.message}"))
+
+    async def on_dialog(dialog) -> None:
+        problems.append(f"dialog opened: {dialog.message}")
+        await dialog.dismiss()
+
+    page.on("dialog", on_dialog)
     started = time.monotonic()
     try:
         await page.goto(url + page_url(path))

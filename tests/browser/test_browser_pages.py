@@ -57,13 +57,14 @@ def test_every_chart_is_drawn(shown_page, page_id, path, lang):
     tabs = app.page.locator('[data-testid="stMain"] [role="tab"]')
     for i in range(tabs.count()):
         tab = tabs.nth(i)
-        tab.click()
-        app.wait_idle()
+        tab.click()  # shows charts drawn already, or (on_change="rerun") reruns the page
         empty += [
-            f"in tab {tab.inner_text()!r}: {chart}" for chart in not_drawn(app.wait_charts_drawn())
+            f"in tab {tab.inner_text()!r}: {chart}"
+            for chart in not_drawn(app.wait_charts_settled())
         ]
     for tablist in app.page.locator('[data-testid="stMain"] [role="tablist"]').all():
         tablist.locator('[role="tab"]').first.click()  # as the learner first saw it
+    app.wait_charts_settled()
     assert not empty, (
         f"{page_id} ({lang}) shows charts with nothing drawn:\n"
         + "\n".join(empty)
