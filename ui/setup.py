@@ -135,7 +135,7 @@ def _sidebar() -> None:
         args=("text",),
         max_chars=MAX_CHARS,
         height=80,
-        help=t("settings.sentence_help", max=MAX_TOKENS),
+        help=t("settings.sentence_help", max=MAX_TOKENS, chars=MAX_CHARS),
     )
     with sb.expander(t("settings.examples")):
         example_buttons("sidebar")

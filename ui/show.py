@@ -1,5 +1,7 @@
 """Small drawing helpers shared by pages: a matrix with its shape, a formula, prose, a table."""
 
+import base64
+
 import numpy as np
 import pandas as pd
 import streamlit as st
@@ -22,14 +24,17 @@ def vega(figure: charts.Chart, **kwargs):
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
-def _picture(values: np.ndarray, kind: str) -> bytes:
+def _picture(values: np.ndarray, kind: str) -> str:
+    """The matrix as a PNG data URL. Inline, it travels with the rerun's message: a separate
+    media file can be deleted by Streamlit before a slow browser fetches it."""
     cell_w = max(1, 1024 // values.shape[1])
-    return image.png(image.matrix_image(values, kind, cell_h=8, cell_w=cell_w))
+    data = image.png(image.matrix_image(values, kind, cell_h=8, cell_w=cell_w))
+    return "data:image/png;base64," + base64.b64encode(data).decode("ascii")
 
 
 def wide(matrix: charts.WideMatrix, **kwargs):
     """A wide matrix: all of it as a picture, then its first columns with hover values."""
-    st.image(_picture(matrix.values, matrix.kind), width="stretch", output_format="PNG")
+    st.image(_picture(matrix.values, matrix.kind), width="stretch")
     scale = image.to_unit_bound(matrix.values, matrix.kind)
     st.caption(
         t(
