@@ -72,26 +72,18 @@ class Progress:
 
 
 def _git() -> str:
+    """The commit measured, and whether the work tree had changes on top of it."""
+
+    def git(*args: str) -> str:
+        return subprocess.run(
+            ["git", *args], check=False, cwd=ROOT, capture_output=True, text=True, timeout=10
+        ).stdout.strip()
+
     try:
-        head = subprocess.run(
-            ["git", "rev-parse", "--short", "HEAD"],
-            check=False,
-            cwd=ROOT,
-            capture_output=True,
-            text=True,
-            timeout=10,
-        ).stdout.strip()
-        dirty = subprocess.run(
-            ["git", "status", "--porcelain"],
-            check=False,
-            cwd=ROOT,
-            capture_output=True,
-            text=True,
-            timeout=10,
-        ).stdout.strip()
-        return f"commit {head}" + (" + uncommitted changes" if dirty else "") if head else "?"
+        head, dirty = git("rev-parse", "--short", "HEAD"), git("status", "--porcelain")
     except (OSError, subprocess.TimeoutExpired):
         return "?"
+    return f"commit {head}" + (" + uncommitted changes" if dirty else "") if head else "?"
 
 
 def _meta(mode: str, argv: list[str]) -> dict:
