@@ -31,20 +31,7 @@ show.formula(
 
 st.subheader(t("multihead.grid_title"))
 show.section("multihead", "grid")
-show.chart(
-    charts.head_grid(
-        att.weights,
-        labels,
-        heads,
-        row_title=t("common.query_token"),
-        col_title=t("common.key_token"),
-        value_title=t("common.weight"),
-        head_title=t("multihead.head"),
-    ),
-    "A",
-    att.weights,
-    "n_heads, seq_len, seq_len",
-)
+show.head_grid("A", att.weights, labels, heads)
 
 st.subheader(t("multihead.distance_title"))
 if n_heads == 1:

@@ -165,3 +165,14 @@ def test_embedding_page_ids_and_vectors_match_the_engine():
     vectors = next(f for f in frames if len(f) == len(expected) and f["row"].iloc[0] == "0·the")
     for row, col, value in vectors[["row", "col", "value"]].itertuples(index=False):
         assert value == pytest.approx(expected[(row, col)], abs=1e-4)
+
+
+def test_a_large_head_grid_is_drawn_as_one_picture_per_head():
+    at = run_page("multihead", "en", **SETTINGS["maximum"])  # 16 heads × 32 × 32 cells
+    assert not at.exception
+    urls = [img.url for element in at.get("image") for img in element.proto.imgs]
+    assert len(urls) >= 16  # one per head (and the wide matrices' pictures)
+    assert all(url.startswith("data:image/png;base64,") for url in urls)
+    assert labels("en")["multihead.grid_pictures"].format(cells=16 * 32 * 32) in [
+        caption.value for caption in at.caption
+    ]

@@ -20,6 +20,7 @@ SIGNED_SCHEME = "blueorange"
 MASKED_COLOR = "#d9d9d9"
 CELL = 20  # pixels per heatmap row
 AXIS_ROOM = 110  # pixels for the rotated column labels and the axis titles
+MAX_GRID_CELLS = 4096  # a head grid with more cells is drawn as pictures (see show.head_grid)
 MAX_COLS = 64  # wider matrices are drawn as a picture, with hover values for the first columns
 
 

@@ -24,11 +24,12 @@ def vega(figure: charts.Chart, **kwargs):
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
-def _picture(values: np.ndarray, kind: str) -> str:
+def _picture(values: np.ndarray, kind: str, square: bool = False) -> str:
     """The matrix as a PNG data URL. Inline, it travels with the rerun's message: a separate
     media file can be deleted by Streamlit before a slow browser fetches it."""
-    cell_w = max(1, 1024 // values.shape[1])
-    data = image.png(image.matrix_image(values, kind, cell_h=8, cell_w=cell_w))
+    cell_w = max(1, (256 if square else 1024) // values.shape[1])
+    cell_h = cell_w if square else 8
+    data = image.png(image.matrix_image(values, kind, cell_h=cell_h, cell_w=cell_w))
     return "data:image/png;base64," + base64.b64encode(data).decode("ascii")
 
 
@@ -47,11 +48,40 @@ def wide(matrix: charts.WideMatrix, **kwargs):
     return vega(matrix.part, **kwargs)
 
 
+def head_grid(name: str, weights: np.ndarray, labels: list[str], heads: list[str]):
+    """Every head's weights side by side on one 0–1 scale: hoverable small multiples, or, past
+    MAX_GRID_CELLS cells, one picture per head (thousands of marks redraw too slowly)."""
+    n_heads = len(weights)
+    if weights.size <= charts.MAX_GRID_CELLS:
+        figure = charts.head_grid(
+            weights,
+            labels,
+            heads,
+            row_title=t("common.query_token"),
+            col_title=t("common.key_token"),
+            value_title=t("common.weight"),
+            head_title=t("multihead.head"),
+        )
+        return chart(figure, name, weights, "n_heads, seq_len, seq_len")
+    _header(name, weights, "n_heads, seq_len, seq_len")
+    st.caption(t("multihead.grid_pictures", cells=weights.size))
+    for start in range(0, n_heads, 4):
+        for column, h in zip(st.columns(4), range(start, min(start + 4, n_heads))):
+            column.image(
+                _picture(weights[h], "weights", square=True), caption=heads[h], width="stretch"
+            )
+
+
+def _header(name: str, array: np.ndarray, dims: str) -> None:
+    """The matrix's name and its shape, in the paper's letters and in numbers."""
+    st.markdown(f"**{name}** &nbsp; `({dims})` = `{' × '.join(str(n) for n in array.shape)}`")
+
+
 def chart(
     figure: charts.Chart | charts.WideMatrix, name: str, array: np.ndarray, dims: str, **kwargs
 ):
     """Draw a chart with its shape written above it (our own labels, never the learner's)."""
-    st.markdown(f"**{name}** &nbsp; `({dims})` = `{' × '.join(str(n) for n in array.shape)}`")
+    _header(name, array, dims)
     if isinstance(figure, charts.WideMatrix):
         return wide(figure, **kwargs)
     return vega(figure, **kwargs)
