@@ -63,28 +63,34 @@ def _table(header: list[str], rows: list[list[str]]) -> list[str]:
     return lines
 
 
+def _worst_row(title: str, measured: list, limit: float, shown, over_shown=None) -> list[str]:
+    """A budget row from (value, where) pairs: the worst value and where, ✅/❌, and every place
+    over the limit, worst first. `shown` formats a value; `over_shown` (default: the same) formats
+    it in the list of places over the limit."""
+    over_shown = over_shown or shown
+    worst, where = max(measured)
+    over = [f"{name} {over_shown(v)}" for v, name in sorted(measured, reverse=True) if v > limit]
+    return [
+        title,
+        f"{shown(worst)} ({where})" + _ok(worst <= limit),
+        ", ".join(over) or "all within",
+    ]
+
+
 def budget_lines(r: Results) -> list[list[str]]:
     """One row per budget: the worst measured value, where it was, and the verdict."""
     rows = []
     floor = r.floor.median if r.floor and r.floor.times else float("nan")
-    ratios = [
-        (res.median / floor, pid)
-        for (pid, s), res in r.reruns.items()
-        if s == "maximum" and res.times
-    ]
-    if ratios:
-        worst, where = max(ratios)
-        over = [
-            f"{pid} {ratio:.1f}×"
-            for ratio, pid in sorted(ratios, reverse=True)
-            if ratio > RERUN_RATIO
-        ]
+    maximum = [(pid, res) for (pid, s), res in r.reruns.items() if s == "maximum" and res.times]
+    if maximum:
+        ratios = [(res.median / floor, pid) for pid, res in maximum]
         rows.append(
-            [
+            _worst_row(
                 f"Rerun at maximum settings ≤ {RERUN_RATIO:g}× empty page",
-                f"{worst:.1f}× ({where})" + _ok(worst <= RERUN_RATIO),
-                ", ".join(over) or "all within",
-            ]
+                ratios,
+                RERUN_RATIO,
+                lambda x: f"{x:.1f}×",
+            )
         )
     sent = [
         (res.median_bytes / 1000, pid)
@@ -92,43 +98,34 @@ def budget_lines(r: Results) -> list[list[str]]:
         if s == "maximum" and res.bytes
     ]
     if sent:
-        worst, where = max(sent)
-        over = [
-            f"{pid} {kb:,.0f} kB ({kb / KB_PER_RERUN:.1f}×)"
-            for kb, pid in sorted(sent, reverse=True)
-            if kb > KB_PER_RERUN
-        ]
         rows.append(
-            [
+            _worst_row(
                 f"≤ {KB_PER_RERUN:g} kB sent per rerun at maximum settings",
-                f"{worst:,.0f} kB ({where})" + _ok(worst <= KB_PER_RERUN),
-                ", ".join(over) or "all within",
-            ]
+                sent,
+                KB_PER_RERUN,
+                lambda kb: f"{kb:,.0f} kB",
+                lambda kb: f"{kb:,.0f} kB ({kb / KB_PER_RERUN:.1f}×)",
+            )
         )
     times = [(res.median_ms, f"{pid} {s}") for (pid, s), res in r.presses.items() if res.latencies]
     if times:
-        worst, where = max(times)
-        over = [f"{name} {ms:,.0f} ms" for ms, name in sorted(times, reverse=True) if ms > PRESS_MS]
         rows.append(
-            [
+            _worst_row(
                 f"Key press → redrawn chart ≤ {PRESS_MS:g} ms (median)",
-                f"{worst:,.0f} ms ({where})" + _ok(worst <= PRESS_MS),
-                ", ".join(over) or "all within",
-            ]
+                times,
+                PRESS_MS,
+                lambda ms: f"{ms:,.0f} ms",
+            )
         )
         ref = _reference_ms(r)
         if not math.isnan(ref):
-            ratios = [(ms / ref, name) for ms, name in times]
-            worst, where = max(ratios)
-            over = [
-                f"{name} {x:.1f}×" for x, name in sorted(ratios, reverse=True) if x > PRESS_RATIO
-            ]
             rows.append(
-                [
+                _worst_row(
                     f"… and ≤ {PRESS_RATIO:g}× the reference page ({ref:,.0f} ms)",
-                    f"{worst:.1f}× ({where})" + _ok(worst <= PRESS_RATIO),
-                    ", ".join(over) or "all within",
-                ]
+                    [(ms / ref, name) for ms, name in times],
+                    PRESS_RATIO,
+                    lambda x: f"{x:.1f}×",
+                )
             )
     if r.cold and r.cold.seconds:
         value = median(r.cold.seconds)
