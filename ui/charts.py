@@ -15,6 +15,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from ui import image
+
 WEIGHTS_SCHEME = "viridis"
 SIGNED_SCHEME = "blueorange"
 MASKED_COLOR = "#d9d9d9"
@@ -81,8 +83,7 @@ def _scale(values: np.ndarray, kind: str) -> dict:
     """Weights on a fixed 0–1 scale; signed values symmetric around 0."""
     if kind == "weights":
         return {"scheme": WEIGHTS_SCHEME, "domain": [0, 1]}
-    finite = values[np.isfinite(values)]
-    bound = float(np.abs(finite).max()) if finite.size else 1.0
+    bound = image.to_unit_bound(values, kind)  # the same ends as the matrix's picture
     return {"scheme": SIGNED_SCHEME, "domain": [-bound, bound], "domainMid": 0}
 
 

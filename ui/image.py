@@ -55,8 +55,8 @@ def to_unit_bound(values: np.ndarray, kind: str) -> float:
     """The value drawn at the ends of the colour scale: 1 for weights, max |value| if signed."""
     if kind == "weights":
         return 1.0
-    finite = values[np.isfinite(values)]
-    return float(np.abs(finite).max()) if finite.size and np.abs(finite).max() > 0 else 1.0
+    finite = np.abs(values[np.isfinite(values)])
+    return float(finite.max()) if finite.size and finite.max() > 0 else 1.0
 
 
 def to_unit(values: np.ndarray, kind: str) -> np.ndarray:

@@ -11,10 +11,14 @@ from ui.code import code_that_ran  # noqa: F401  (pages call show.code_that_ran)
 from ui.i18n import prose, t
 
 
+def size_text(array: np.ndarray) -> str:
+    """An array's shape in numbers: '13 × 64'."""
+    return " × ".join(str(n) for n in array.shape)
+
+
 def shape_text(name: str, array: np.ndarray, dims: str) -> str:
-    """'W_Q: (d_model, d_model) = (64, 64)' — the paper's letters and the numbers."""
-    numbers = " × ".join(str(n) for n in array.shape)
-    return f"{name} : ({dims}) = ({numbers})"
+    """'W_Q : (d_model, d_model) = (64 × 64)' — the paper's letters and the numbers."""
+    return f"{name} : ({dims}) = ({size_text(array)})"
 
 
 def vega(figure: charts.Chart, **kwargs):
@@ -74,7 +78,7 @@ def head_grid(name: str, weights: np.ndarray, labels: list[str], heads: list[str
 
 def _header(name: str, array: np.ndarray, dims: str) -> None:
     """The matrix's name and its shape, in the paper's letters and in numbers."""
-    st.markdown(f"**{name}** &nbsp; `({dims})` = `{' × '.join(str(n) for n in array.shape)}`")
+    st.markdown(f"**{name}** &nbsp; `({dims})` = `{size_text(array)}`")
 
 
 def chart(
