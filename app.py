@@ -10,11 +10,8 @@ settings = page("overview")
 trace = settings.trace()
 
 show.section("overview", "intro")
-st.graphviz_chart(
-    overview.pipeline_diagram(
-        len(trace.tokens), settings.d_model, settings.n_heads, settings.d_head
-    )
-)
+st.graphviz_chart(overview.pipeline_diagram())
+overview.sizes_caption(len(trace.tokens), settings.d_model, settings.n_heads, settings.d_head)
 st.subheader(t("overview.sentence"))
 show.tokens_table(trace.tokens)
 st.subheader(t("overview.stages"))

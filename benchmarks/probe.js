@@ -48,23 +48,33 @@
     };
   }
 
+  // The script state has its own observer, filtered by attribute: cheap.
+  new MutationObserver((records) => {
+    const now = performance.now();
+    for (const r of records) {
+      B.states.push([r.target.getAttribute('data-test-script-state'), now]);
+      B.lastState = now;
+    }
+  }).observe(document, { subtree: true, attributes: true,
+                         attributeFilter: ['data-test-script-state'] });
+
+  // Everything else: the probe runs on the page's own main thread, so it must stay cheap. A
+  // chart redraw is a batch of hundreds of records; one record in a chart (or one caption
+  // record) is enough to timestamp the batch, so the scan stops as soon as both are known.
   new MutationObserver((records) => {
     const now = performance.now();
     B.lastAny = now;
+    let chart = false, caption = false;
     for (const r of records) {
-      if (r.type === 'attributes' && r.attributeName === 'data-test-script-state') {
-        const state = r.target.getAttribute('data-test-script-state');
-        B.states.push([state, now]);
-        B.lastState = now;
-        continue;
-      }
       const el = elementOf(r.target);
       if (!el) continue;
-      if (el.closest(CAPTION)) B.lastCaption = now;
-      if (inChart(el) || (r.type === 'childList' &&
-          ([...r.addedNodes].some(holdsChart) || [...r.removedNodes].some(holdsChart)))) {
+      if (!caption && el.closest(CAPTION)) { caption = true; B.lastCaption = now; }
+      if (!chart && (inChart(el) || (r.type === 'childList' &&
+          ([...r.addedNodes].some(holdsChart) || [...r.removedNodes].some(holdsChart))))) {
+        chart = true;
         chartChanged();
       }
+      if (chart && caption) break;
     }
   }).observe(document, { subtree: true, childList: true, attributes: true, characterData: true });
 

@@ -149,7 +149,7 @@ def test_a_wide_matrix_becomes_a_picture_and_a_hoverable_part():
         value_title="v",
     )
     assert isinstance(wide, charts.WideMatrix)
-    assert len(wide.part.data) == 3 * charts.MAX_COLS
+    assert len(wide.part.data) == 3 * charts.HOVER_COLS
 
 
 def read_png(data: bytes) -> np.ndarray:
@@ -179,3 +179,14 @@ def test_weights_picture_is_clipped_to_the_zero_one_scale():
     pixels = image.matrix_image(np.array([[0.0, 1.0, 1.5]]), "weights", cell_h=1, cell_w=1)
     assert tuple(pixels[0, 0]) == (0x44, 0x01, 0x54)  # viridis' dark end
     assert tuple(pixels[0, 1]) == tuple(pixels[0, 2]) == (0xFD, 0xE7, 0x25)  # its yellow end
+
+
+def test_mosaic_places_pictures_in_reading_order_with_white_gaps():
+    pictures = [np.full((2, 3, 3), i, np.uint8) for i in range(5)]  # 5 flat pictures, 2 × 3
+    canvas = image.mosaic(pictures, columns=2, gap=1)
+    assert canvas.shape == (3 * 2 + 2, 2 * 3 + 1, 3)  # 3 rows of 2, gaps of 1
+    for i in range(5):
+        top, left = (i // 2) * 3, (i % 2) * 4
+        assert (canvas[top : top + 2, left : left + 3] == i).all()
+    assert (canvas[2, :] == 255).all() and (canvas[:, 3] == 255).all()  # the gaps
+    assert (canvas[6:, 4:] == 255).all()  # no sixth picture: white

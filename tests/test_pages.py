@@ -1,6 +1,8 @@
 """Every page, in both languages, at default, minimum and maximum settings: no exception, the
 expected elements present, settings kept across page switches, bad input handled kindly."""
 
+import base64
+
 import pytest
 
 from tests.apptest import (
@@ -147,6 +149,22 @@ def test_overview_stage_table_matches_the_engine():
     assert first[-1].startswith(f"[{trace.attention.output[0, 0]:+.3f}, ")
 
 
+@pytest.mark.parametrize("lang", LANGS)
+def test_overview_diagram_is_fixed_and_its_caption_gives_the_numbers(lang):
+    """The diagram writes shapes in letters (so a slider move does not redraw it); the caption
+    under it gives the same shapes in numbers for the learner's settings."""
+    small = run_page("overview", lang, shared_text="the cat sat", shared_d_model=96)
+    large = run_page("overview", lang, shared_d_model=512, shared_n_heads=16)
+    diagram = small.get("graphviz_chart")[0].proto.spec
+    assert diagram == large.get("graphviz_chart")[0].proto.spec
+    assert "seq_len × d_model" in diagram
+    caption = labels(lang)["overview.sizes_now"].format(
+        seq_len=3, d_model=96, n_heads=4, d_head=24
+    )
+    assert caption in [c.value for c in small.caption]
+    assert "3 × 96" in caption and "4 × 3 × 3" in caption
+
+
 def test_embedding_page_ids_and_vectors_match_the_engine():
     from core.embedding import embed
     from core.tokenizer import tokenize
@@ -167,12 +185,15 @@ def test_embedding_page_ids_and_vectors_match_the_engine():
         assert value == pytest.approx(expected[(row, col)], abs=1e-4)
 
 
-def test_a_large_head_grid_is_drawn_as_one_picture_per_head():
+def test_a_large_head_grid_is_drawn_as_one_picture_of_all_heads():
     at = run_page("multihead", "en", **SETTINGS["maximum"])  # 16 heads × 32 × 32 cells
     assert not at.exception
     urls = [img.url for element in at.get("image") for img in element.proto.imgs]
-    assert len(urls) >= 16  # one per head (and the wide matrices' pictures)
     assert all(url.startswith("data:image/png;base64,") for url in urls)
-    assert labels("en")["multihead.grid_pictures"].format(cells=16 * 32 * 32) in [
-        caption.value for caption in at.caption
-    ]
+    caption = labels("en")["multihead.grid_pictures"].format(cells=16 * 32 * 32, columns=4, last=15)
+    assert caption in [c.value for c in at.caption]
+    # The grid's picture: 4 × 4 heads of 32 × 32 cells, 8 pixels a cell, 8-pixel white gaps.
+    from tests.test_charts import read_png
+
+    sizes = [read_png(base64.b64decode(url.split(",", 1)[1])).shape[:2] for url in urls]
+    assert (4 * 256 + 3 * 8, 4 * 256 + 3 * 8) in sizes

@@ -24,6 +24,11 @@ CELL = 20  # pixels per heatmap row
 AXIS_ROOM = 110  # pixels for the rotated column labels and the axis titles
 MAX_GRID_CELLS = 4096  # a head grid with more cells is drawn as pictures (see show.head_grid)
 MAX_COLS = 64  # wider matrices are drawn as a picture, with hover values for the first columns
+HOVER_COLS = 16  # ... the first HOVER_COLS of them: a handful teaches hovering as well as 64
+# How the browser draws a chart that is only looked at: on a canvas (thousands of SVG nodes
+# redraw slowly) and without an ARIA description per mark (one per cell is noise to a screen
+# reader, and each costs an expression evaluated per datum). Clickable charts keep SVG and ARIA.
+FAST = {"usermeta": {"embedOptions": {"renderer": "canvas"}}, "config": {"mark": {"aria": False}}}
 
 
 @dataclass(frozen=True)
@@ -40,7 +45,7 @@ class WideMatrix:
 
     values: np.ndarray  # (rows, cols) the whole matrix
     kind: str  # "weights" or "signed": the colour scale
-    part: Chart  # a heatmap of the first MAX_COLS columns
+    part: Chart  # a heatmap of the first HOVER_COLS columns
 
 
 def token_labels(tokens) -> list[str]:
@@ -106,9 +111,9 @@ def heatmap(
     """
     if values.shape[1] > MAX_COLS:
         part = heatmap(
-            values[:, :MAX_COLS],
+            values[:, :HOVER_COLS],
             rows,
-            cols[:MAX_COLS],
+            cols[:HOVER_COLS],
             kind=kind,
             row_title=row_title,
             col_title=col_title,
@@ -125,16 +130,19 @@ def heatmap(
         "scale": _scale(values, kind),
         "title": value_title,
     }
-    shown = "format(datum.value, '.4f')"
-    if masked.any():
+    value = {"field": "value", "type": "quantitative", "title": value_title, "format": ".4f"}
+    transform = []
+    if masked.any():  # a masked cell reads `masked_label`, never a number
         data["masked"] = masked.ravel()
         color = {"condition": {"test": "datum.masked", "value": MASKED_COLOR}, **color}
-        shown = f"datum.masked ? {json.dumps(masked_label)} : {shown}"
+        shown = f"datum.masked ? {json.dumps(masked_label)} : format(datum.value, '.4f')"
+        transform = [{"calculate": shown, "as": "shown"}]
+        value = {"field": "shown", "type": "nominal", "title": value_title}
     spec = {
         "mark": {"type": "rect"},
         # Streamlit fits a chart to a fixed height (a step size is ignored): rows + axis room.
         "height": CELL * len(rows) + AXIS_ROOM,
-        "transform": [{"calculate": shown, "as": "shown"}],
+        **({"transform": transform} if transform else {}),
         "encoding": {
             "x": _nominal("col", cols, col_title, labelAngle=-45),
             "y": _nominal("row", rows, row_title),
@@ -142,17 +150,19 @@ def heatmap(
             "tooltip": [
                 {"field": "row", "type": "nominal", "title": row_title},
                 {"field": "col", "type": "nominal", "title": col_title},
-                {"field": "shown", "type": "nominal", "title": value_title},
+                value,
             ],
         },
     }
-    if select:
+    if select:  # clickable: SVG marks with ARIA labels (what a click and a screen reader find)
         spec["params"] = [
             {
                 "name": select,
                 "select": {"type": "point", "fields": ["row"], "on": "click", "clear": False},
             }
         ]
+    else:
+        spec.update(FAST)
     return Chart(spec, data)
 
 
@@ -213,6 +223,7 @@ def head_grid(
             ],
         },
         "resolve": {"scale": {"color": "shared"}},
+        **FAST,
     }
     return Chart(spec, data)
 
@@ -251,7 +262,7 @@ def bars(
             ],
         },
     }
-    return Chart(spec, data)
+    return Chart({**spec, **FAST}, data)
 
 
 def lines(
@@ -302,7 +313,7 @@ def lines(
             ],
         },
     }
-    return Chart(spec, data)
+    return Chart({**spec, **FAST}, data)
 
 
 def lines_log2(
@@ -343,7 +354,7 @@ def scatter(points: np.ndarray, labels: list[str], *, x_title: str, y_title: str
             },
         ],
     }
-    return Chart(spec, data)
+    return Chart({**spec, **FAST}, data)
 
 
 def token_rows(rows: dict[str, list]) -> pd.DataFrame:

@@ -75,6 +75,18 @@ def matrix_image(values: np.ndarray, kind: str, cell_h: int = 8, cell_w: int = 2
     return np.repeat(np.repeat(pixels, cell_h, axis=0), cell_w, axis=1)
 
 
+def mosaic(pictures: list[np.ndarray], columns: int, gap: int = 8) -> np.ndarray:
+    """Same-sized (h, w, 3) pictures in reading order, `columns` per row, on white with a gap."""
+    h, w, _ = pictures[0].shape
+    n_rows = -(-len(pictures) // columns)
+    n_cols = min(columns, len(pictures))
+    canvas = np.full((n_rows * (h + gap) - gap, n_cols * (w + gap) - gap, 3), 255, np.uint8)
+    for i, picture in enumerate(pictures):
+        top, left = (i // columns) * (h + gap), (i % columns) * (w + gap)
+        canvas[top : top + h, left : left + w] = picture
+    return canvas
+
+
 def png(pixels: np.ndarray) -> bytes:
     """Encode (height, width, 3) uint8 pixels as a PNG file (no filter, zlib-compressed rows)."""
     height, width, _ = pixels.shape

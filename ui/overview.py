@@ -16,17 +16,21 @@ def _dot_label(text: str) -> str:
     return json.dumps(text, ensure_ascii=False)
 
 
-def pipeline_diagram(seq_len: int, d_model: int, n_heads: int, d_head: int) -> str:
-    """The pipeline as Graphviz DOT, each box with its output shape."""
+def pipeline_diagram() -> str:
+    """The pipeline as Graphviz DOT, each box with its output shape in the paper's letters.
+
+    The letters, not the numbers: the diagram then stays the same when a slider moves (Graphviz
+    redraws slowly, animating every box); `sizes_caption` gives the numbers under it.
+    """
     steps = [
         ("text", t("overview.step_text"), ""),
-        ("tokens", t("overview.step_tokens"), f"({seq_len})"),
-        ("embed", t("overview.step_embedding"), f"({seq_len} × {d_model})"),
-        ("pe", t("overview.step_positional"), f"({seq_len} × {d_model})"),
-        ("qkv", t("overview.step_qkv"), f"3 × ({n_heads} × {seq_len} × {d_head})"),
-        ("attn", t("overview.step_attention"), f"({n_heads} × {seq_len} × {seq_len})"),
-        ("concat", t("overview.step_concat"), f"({seq_len} × {d_model})"),
-        ("out", t("overview.step_output"), f"({seq_len} × {d_model})"),
+        ("tokens", t("overview.step_tokens"), "(seq_len)"),
+        ("embed", t("overview.step_embedding"), "(seq_len × d_model)"),
+        ("pe", t("overview.step_positional"), "(seq_len × d_model)"),
+        ("qkv", t("overview.step_qkv"), "3 × (n_heads × seq_len × d_head)"),
+        ("attn", t("overview.step_attention"), "(n_heads × seq_len × seq_len)"),
+        ("concat", t("overview.step_concat"), "(seq_len × d_model)"),
+        ("out", t("overview.step_output"), "(seq_len × d_model)"),
     ]
     lines = ["digraph { rankdir=LR; node [shape=box, style=rounded, fontname=sans];"]
     for node, label, shape in steps:
@@ -34,6 +38,13 @@ def pipeline_diagram(seq_len: int, d_model: int, n_heads: int, d_head: int) -> s
     lines.append(" -> ".join(node for node, _, _ in steps) + ";")
     lines.append("}")
     return "\n".join(lines)
+
+
+def sizes_caption(seq_len: int, d_model: int, n_heads: int, d_head: int) -> None:
+    """The diagram's letters as numbers, for the learner's sentence and settings."""
+    st.caption(
+        t("overview.sizes_now", seq_len=seq_len, d_model=d_model, n_heads=n_heads, d_head=d_head)
+    )
 
 
 def _first_values(array: np.ndarray, n: int = 4) -> str:

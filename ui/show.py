@@ -11,6 +11,9 @@ from ui.code import code_that_ran  # noqa: F401  (pages call show.code_that_ran)
 from ui.i18n import prose, t
 
 
+GRID_COLUMNS = 4  # heads per row in the multi-head page's grid
+
+
 def size_text(array: np.ndarray) -> str:
     """An array's shape in numbers: '13 × 64'."""
     return " × ".join(str(n) for n in array.shape)
@@ -27,14 +30,26 @@ def vega(figure: charts.Chart, **kwargs):
     return st.vega_lite_chart(figure.data, figure.spec, **kwargs)
 
 
+def _data_url(pixels: np.ndarray) -> str:
+    """A picture as a PNG data URL. Inline, it travels with the rerun's message: a separate
+    media file can be deleted by Streamlit before a slow browser fetches it."""
+    return "data:image/png;base64," + base64.b64encode(image.png(pixels)).decode("ascii")
+
+
 @st.cache_data(max_entries=64, show_spinner=False)
 def _picture(values: np.ndarray, kind: str, square: bool = False) -> str:
-    """The matrix as a PNG data URL. Inline, it travels with the rerun's message: a separate
-    media file can be deleted by Streamlit before a slow browser fetches it."""
+    """The matrix as a PNG data URL."""
     cell_w = max(1, (256 if square else 1024) // values.shape[1])
     cell_h = cell_w if square else 8
-    data = image.png(image.matrix_image(values, kind, cell_h=cell_h, cell_w=cell_w))
-    return "data:image/png;base64," + base64.b64encode(data).decode("ascii")
+    return _data_url(image.matrix_image(values, kind, cell_h=cell_h, cell_w=cell_w))
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def _grid_picture(weights: np.ndarray, columns: int) -> str:
+    """Every head's (seq_len, seq_len) weights as one picture, `columns` heads per row."""
+    cell = max(1, 256 // weights.shape[-1])
+    heads = [image.matrix_image(w, "weights", cell_h=cell, cell_w=cell) for w in weights]
+    return _data_url(image.mosaic(heads, columns))
 
 
 def wide(matrix: charts.WideMatrix, **kwargs):
@@ -45,7 +60,7 @@ def wide(matrix: charts.WideMatrix, **kwargs):
         t(
             f"common.wide_caption_{matrix.kind}",
             cols=matrix.values.shape[1],
-            shown=charts.MAX_COLS,
+            shown=charts.HOVER_COLS,
             bound=scale,
         )
     )
@@ -54,7 +69,7 @@ def wide(matrix: charts.WideMatrix, **kwargs):
 
 def head_grid(name: str, weights: np.ndarray, labels: list[str], heads: list[str]):
     """Every head's weights side by side on one 0–1 scale: hoverable small multiples, or, past
-    MAX_GRID_CELLS cells, one picture per head (thousands of marks redraw too slowly)."""
+    MAX_GRID_CELLS cells, one picture of all heads (thousands of marks redraw too slowly)."""
     n_heads = len(weights)
     if weights.size <= charts.MAX_GRID_CELLS:
         figure = charts.head_grid(
@@ -65,15 +80,15 @@ def head_grid(name: str, weights: np.ndarray, labels: list[str], heads: list[str
             col_title=t("common.key_token"),
             value_title=t("common.weight"),
             head_title=t("multihead.head"),
+            columns=GRID_COLUMNS,
         )
         return chart(figure, name, weights, "n_heads, seq_len, seq_len")
     _header(name, weights, "n_heads, seq_len, seq_len")
-    st.caption(t("multihead.grid_pictures", cells=weights.size))
-    for start in range(0, n_heads, 4):
-        for column, h in zip(st.columns(4), range(start, min(start + 4, n_heads))):
-            column.image(
-                _picture(weights[h], "weights", square=True), caption=heads[h], width="stretch"
-            )
+    # One picture for all heads: each element costs the browser a redraw on every rerun.
+    st.image(_grid_picture(weights, GRID_COLUMNS), width="stretch")
+    st.caption(
+        t("multihead.grid_pictures", cells=weights.size, columns=GRID_COLUMNS, last=n_heads - 1)
+    )
 
 
 def _header(name: str, array: np.ndarray, dims: str) -> None:
