@@ -114,7 +114,7 @@ for column, (name, label, matrix) in zip(
     st.columns(3),
     (
         ("E[ids]·√d_model", "embedding", trace.embedding.vectors),
-        ("PE", "encoding", trace.positional),
+        ("PE[0:seq_len]", "encoding", trace.positional),
         ("X", "input", trace.x),
     ),
 ):

@@ -197,3 +197,22 @@ def test_a_large_head_grid_is_drawn_as_one_picture_of_all_heads():
 
     sizes = [read_png(base64.b64decode(url.split(",", 1)[1])).shape[:2] for url in urls]
     assert (4 * 256 + 3 * 8, 4 * 256 + 3 * 8) in sizes
+
+
+@pytest.mark.parametrize("page_id", PAGE_IDS[1:])
+def test_wide_matrices_hover_values_are_drawn_only_when_their_box_is_open(page_id):
+    """At d_model 512 a matrix is a picture; its first columns' hover values sit in a box that
+    is drawn (and sent) only while open. Opening every box adds one 16-column chart each."""
+    at = run_page(page_id, "en", **SETTINGS["maximum"])
+    boxes = [e for e in at.get("expander") if e.proto.id.split("-")[-1].startswith("hover_")]
+    assert boxes, "no hover box at d_model 512"
+    closed = len(at.get("vega_lite_chart"))
+    for box in boxes:
+        assert not box.proto.expanded
+        at.session_state[box.proto.id.split("-")[-1]] = True
+    at.run()
+    assert not at.exception
+    opened = at.get("vega_lite_chart")
+    assert len(opened) >= closed + len(boxes)
+    columns = [f["col"].nunique() for f in chart_frames(at) if "col" in f.columns]
+    assert columns.count(16) >= len(boxes)

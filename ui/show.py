@@ -1,6 +1,7 @@
 """Small drawing helpers shared by pages: a matrix with its shape, a formula, prose, a table."""
 
 import base64
+import hashlib
 
 import numpy as np
 import pandas as pd
@@ -52,19 +53,23 @@ def _grid_picture(weights: np.ndarray, columns: int) -> str:
     return _data_url(image.mosaic(heads, columns))
 
 
-def wide(matrix: charts.WideMatrix, **kwargs):
-    """A wide matrix: all of it as a picture, then its first columns with hover values."""
+def wide(matrix: charts.WideMatrix, name: str, **kwargs):
+    """A wide matrix: all of it as a picture; its first columns with hover values in a box
+    that is drawn only while it is open (a chart redraws on every slider move, a picture
+    costs far less)."""
     st.image(_picture(matrix.values, matrix.kind), width="stretch")
     scale = image.to_unit_bound(matrix.values, matrix.kind)
+    cols = matrix.values.shape[1]
     st.caption(
-        t(
-            f"common.wide_caption_{matrix.kind}",
-            cols=matrix.values.shape[1],
-            shown=charts.HOVER_COLS,
-            bound=scale,
-        )
+        t(f"common.wide_caption_{matrix.kind}", cols=cols, shown=charts.HOVER_COLS, bound=scale)
     )
-    return vega(matrix.part, **kwargs)
+    label = t("common.hover_values", name=name, shown=charts.HOVER_COLS, cols=cols)
+    key = "hover_" + hashlib.blake2b(name.encode(), digest_size=4).hexdigest()  # names are unique
+    box = st.expander(label, key=key, on_change="rerun")
+    if box.open:
+        with box:
+            return vega(matrix.part, **kwargs)
+    return None
 
 
 def head_grid(name: str, weights: np.ndarray, labels: list[str], heads: list[str]):
@@ -102,7 +107,7 @@ def chart(
     """Draw a chart with its shape written above it (our own labels, never the learner's)."""
     _header(name, array, dims)
     if isinstance(figure, charts.WideMatrix):
-        return wide(figure, **kwargs)
+        return wide(figure, name, **kwargs)
     return vega(figure, **kwargs)
 
 
