@@ -120,7 +120,7 @@ for column, (name, label, matrix) in zip(
 ):
     with column:
         st.caption(t(f"positional.{label}"))
-        show.matrix(name, matrix, "seq_len, d_model", labels)
+        show.matrix(name, matrix, "seq_len, d_model", labels, picture=True)
 
 st.subheader(t("positional.compare_title"))
 show.section("positional", "compare")

@@ -76,12 +76,21 @@ def one_head() -> None:
     h = attention_view.pick_index(t("multihead.pick_head"), "mha_head", heads)
     first, last = columns[h]
     left, right = st.columns(2)
-    with left:
-        show.matrix(f"q_{h} = Q[:, {first}:{last + 1}]", att.q[h], "seq_len, d_head", labels)
-        show.square(f"A_{h} = softmax(q_{h} k_{h}ᵀ / √{d_head})", att.weights[h], labels)
+    with left:  # the head's queries and keys: one tab each, only the open one is drawn
+        tab_q, tab_k = st.tabs(
+            [t("multihead.tab_q"), t("multihead.tab_k")], key="mha_qk", on_change="rerun"
+        )
+        if tab_q.open:
+            with tab_q:
+                name = f"q_{h} = Q[:, {first}:{last + 1}]"
+                show.matrix(name, att.q[h], "seq_len, d_head", labels)
+        if tab_k.open:
+            with tab_k:
+                name = f"k_{h} = K[:, {first}:{last + 1}]"
+                show.matrix(name, att.k[h], "seq_len, d_head", labels)
     with right:
-        show.matrix(f"k_{h} = K[:, {first}:{last + 1}]", att.k[h], "seq_len, d_head", labels)
-        show.matrix(f"head_{h} = A_{h} v_{h}", att.heads[h], "seq_len, d_head", labels)
+        show.square(f"A_{h} = softmax(q_{h} k_{h}ᵀ / √{d_head})", att.weights[h], labels)
+    show.matrix(f"head_{h} = A_{h} v_{h}", att.heads[h], "seq_len, d_head", labels)
 
 
 one_head()

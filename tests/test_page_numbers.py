@@ -85,3 +85,24 @@ def test_multihead_page_grid_and_mean_distance_match_the_engine():
     assert len(grid) == 4 * n * n
     np.testing.assert_allclose(grid["value"].to_numpy(float),
                                np.round(weights, 4).ravel(), atol=1e-6)
+
+
+def test_attention_page_step_tabs_show_dot_products_then_scaled_scores():
+    """Steps 1 and 2 sit in lazy tabs: each, when open, draws Q Kᵀ or Q Kᵀ / √d_k (d_k = 16)."""
+    from core.pipeline import run_pipeline
+
+    trace = run_pipeline(SENTENCE, 16, 1, 0)
+    q, k = trace.x @ trace.params.w_q, trace.x @ trace.params.w_k  # (seq_len, d_model) each
+    n = len(TOKENS)
+    at = run_page("attention", "en", shared_text=SENTENCE, shared_d_model=16)
+    assert at.session_state["attn_steps"] == labels("en")["attention.tab_dot"]  # step 1 open
+    first_row = f"0·{TOKENS[0]}"
+    # The first n² heatmap is step 1's (the weights chart, also n², comes after it).
+    dots = frame_with_rows(at, first_row, n * n)
+    np.testing.assert_allclose(dots["value"].to_numpy(float), (q @ k.T).ravel(), atol=1e-3)
+    at.session_state["attn_steps"] = labels("en")["attention.tab_scale"]
+    at.run()
+    assert not at.exception
+    scaled = frame_with_rows(at, first_row, n * n)
+    np.testing.assert_allclose(scaled["value"].to_numpy(float), (q @ k.T).ravel() / 4, atol=1e-3)
+    assert labels("en")["attention.tab_scale"] == at.session_state["attn_steps"]

@@ -24,6 +24,7 @@ CELL = 20  # pixels per heatmap row
 AXIS_ROOM = 110  # pixels for the rotated column labels and the axis titles
 MAX_GRID_CELLS = 4096  # a head grid with more cells is drawn as pictures (see show.head_grid)
 MAX_COLS = 64  # wider matrices are drawn as a picture, with hover values for the first columns
+MAX_CELLS = 1024  # ... and so are matrices with more cells (a 32 × 32 attention map still fits)
 HOVER_COLS = 16  # ... the first HOVER_COLS of them: a handful teaches hovering as well as 64
 # How the browser draws a chart that is only looked at: on a canvas (thousands of SVG nodes
 # redraw slowly) and without an ARIA description per mark (one per cell is noise to a screen
@@ -103,31 +104,51 @@ def heatmap(
     value_title: str,
     select: str | None = None,
     masked_label: str = "masked (−∞)",
+    picture: bool = False,
 ) -> Chart | WideMatrix:
     """A matrix as coloured cells with hover values (kind "weights": 0–1, "signed": ±).
 
     Masked entries (-inf) are drawn grey and read `masked_label` on hover, never as a number.
-    A matrix wider than MAX_COLS comes back as a WideMatrix (a picture and a hoverable part).
+    A matrix wider than MAX_COLS or with more than MAX_CELLS cells, or any matrix when
+    `picture` is set, comes back as a WideMatrix (a picture and a hoverable part): thousands of
+    marks redraw too slowly on a slider move.
     """
-    if values.shape[1] > MAX_COLS:
-        part = heatmap(
-            values[:, :HOVER_COLS],
-            rows,
-            cols[:HOVER_COLS],
-            kind=kind,
-            row_title=row_title,
-            col_title=col_title,
-            value_title=value_title,
-            select=select,
-            masked_label=masked_label,
-        )
+    scale = _scale(values, kind)  # the whole matrix's ends, for its picture and its part alike
+    options = dict(
+        kind=kind,
+        row_title=row_title,
+        col_title=col_title,
+        value_title=value_title,
+        select=select,
+        masked_label=masked_label,
+        scale=scale,
+    )
+    if picture or values.shape[1] > MAX_COLS or values.size > MAX_CELLS:
+        part = _cells(values[:, :HOVER_COLS], rows, cols[:HOVER_COLS], **options)
         return WideMatrix(values, kind, part)
+    return _cells(values, rows, cols, **options)
+
+
+def _cells(
+    values: np.ndarray,
+    rows: list[str],
+    cols: list[str],
+    *,
+    kind: str,
+    row_title: str,
+    col_title: str,
+    value_title: str,
+    select: str | None,
+    masked_label: str,
+    scale: dict,
+) -> Chart:
+    """The heatmap itself: one rect per cell."""
     masked = np.isneginf(values)
     data = _axis_frame(np.where(masked, 0.0, values), rows, cols)
     color = {
         "field": "value",
         "type": "quantitative",
-        "scale": _scale(values, kind),
+        "scale": scale,
         "title": value_title,
     }
     value = {"field": "value", "type": "quantitative", "title": value_title, "format": ".4f"}

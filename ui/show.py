@@ -39,8 +39,8 @@ def _data_url(pixels: np.ndarray) -> str:
 
 @st.cache_data(max_entries=64, show_spinner=False)
 def _picture(values: np.ndarray, kind: str, square: bool = False) -> str:
-    """The matrix as a PNG data URL."""
-    cell_w = max(1, (256 if square else 1024) // values.shape[1])
+    """The matrix as a PNG data URL: about 1024 pixels wide, or 512 with square cells."""
+    cell_w = max(1, (512 if square else 1024) // values.shape[1])
     cell_h = cell_w if square else 8
     return _data_url(image.matrix_image(values, kind, cell_h=cell_h, cell_w=cell_w))
 
@@ -57,9 +57,10 @@ def wide(matrix: charts.WideMatrix, name: str, **kwargs):
     """A wide matrix: all of it as a picture; its first columns with hover values in a box
     that is drawn only while it is open (a chart redraws on every slider move, a picture
     costs far less)."""
-    st.image(_picture(matrix.values, matrix.kind), width="stretch")
+    rows, cols = matrix.values.shape
+    square = rows == cols  # e.g. position × position: square cells, not stretched to the page
+    st.image(_picture(matrix.values, matrix.kind, square), width=480 if square else "stretch")
     scale = image.to_unit_bound(matrix.values, matrix.kind)
-    cols = matrix.values.shape[1]
     st.caption(
         t(f"common.wide_caption_{matrix.kind}", cols=cols, shown=charts.HOVER_COLS, bound=scale)
     )
@@ -123,10 +124,12 @@ def matrix(
     col_title: str | None = None,
     value_title: str | None = None,
     select: str | None = None,
+    picture: bool = False,
     **kwargs,
 ):
     """A named matrix as a heatmap with its shape: tokens down and dimensions across unless
-    told otherwise; masked (−∞) cells grey."""
+    told otherwise; masked (−∞) cells grey. Large ones (or any, with `picture`) as a picture
+    with hover values in a box (see charts.heatmap)."""
     cols = cols if cols is not None else [str(d) for d in range(values.shape[1])]
     figure = charts.heatmap(
         values,
@@ -134,6 +137,7 @@ def matrix(
         cols,
         kind=kind,
         select=select,
+        picture=picture,
         masked_label=t("common.masked"),
         row_title=row_title or t("common.token"),
         col_title=col_title or t("common.dimension"),
