@@ -10,7 +10,7 @@ import sys
 import time
 import tomllib
 import urllib.request
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -73,9 +73,15 @@ def median(values) -> float:
 
 
 def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+    """A port nobody listens on: the kernel's pick, checked once more by trying to connect."""
+    for _ in range(20):
+        with socket.socket() as s:
+            s.bind(("127.0.0.1", 0))
+            port = s.getsockname()[1]
+        with socket.socket() as probe:
+            if probe.connect_ex(("127.0.0.1", port)) != 0:
+                return port
+    raise RuntimeError("no free port found")
 
 
 @dataclass
@@ -89,18 +95,44 @@ class Server:
     def url(self) -> str:
         return f"http://127.0.0.1:{self.port}"
 
+    @property
+    def pid(self) -> int:  # it leads its own process group
+        return self.process.pid
+
+    def rss_bytes(self) -> int:
+        """Resident memory of the server and every process it started."""
+        return group_rss_bytes(self.process.pid)
+
 
 def _healthy(port: int) -> bool:
     try:
-        with urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=1) as r:
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=2) as r:
             return r.read().strip() == b"ok"
     except OSError:
         return False
 
 
+def _stop(process: subprocess.Popen) -> None:
+    """Stop the server's whole process group: politely, then for good. (Linux does not give
+    a group's id to a new process while any member of the group is alive.)"""
+    try:
+        os.killpg(process.pid, signal.SIGTERM)
+        process.wait(timeout=10)
+        os.killpg(process.pid, signal.SIGKILL)  # anything of the group still there
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
+        process.wait(timeout=10)
+    except ProcessLookupError:
+        pass  # the group is gone
+
+
 @contextmanager
-def streamlit_server(script: Path, cwd: Path, timeout: float = 60):
-    """`streamlit run script` on a free port in its own process group; the group dies at exit."""
+def streamlit_server(
+    script: Path, cwd: Path, log: Path | None = None, watch: bool = True, timeout: float = 60
+):
+    """`streamlit run script` on a free port of 127.0.0.1 in its own process group, which is
+    stopped as a whole at exit. Its output goes to `log` (default: discarded). `watch`: keep
+    Streamlit's file watcher, as a learner's `streamlit run` has it (tests turn it off)."""
     port = free_port()
     command = [
         sys.executable,
@@ -116,28 +148,35 @@ def streamlit_server(script: Path, cwd: Path, timeout: float = 60):
         "127.0.0.1",
         "--browser.gatherUsageStats",
         "false",
+        *([] if watch else ["--server.fileWatcherType", "none"]),
     ]
     started = time.time()
-    process = subprocess.Popen(
-        command, cwd=cwd, start_new_session=True, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
-    )
+    # The child keeps its own copy of the log's file descriptor.
+    with open(log, "wb") if log else nullcontext(subprocess.DEVNULL) as out:
+        process = subprocess.Popen(
+            command,
+            cwd=cwd,
+            start_new_session=True,
+            stdin=subprocess.DEVNULL,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+        )
     try:
         while not _healthy(port):
-            if process.poll() is not None:
-                raise RuntimeError(f"streamlit exited: {process.stderr.read().decode()[-2000:]}")
-            if time.time() - started > timeout:
-                raise RuntimeError(f"streamlit did not answer /_stcore/health in {timeout} s")
+            if process.poll() is not None or time.time() - started > timeout:
+                why = (
+                    f"exited with {process.returncode}"
+                    if process.poll() is not None
+                    else f"did not answer /_stcore/health in {timeout} s"
+                )
+                output = log.read_text(errors="replace")[-4000:] if log else "(not kept)"
+                raise RuntimeError(
+                    f"streamlit {why}: {' '.join(command)}\n--- its output ---\n{output}"
+                )
             time.sleep(0.02)
         yield Server(process, port, started, time.time())
     finally:
-        try:
-            os.killpg(process.pid, signal.SIGTERM)
-            process.wait(timeout=10)
-        except ProcessLookupError:
-            pass
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
-            process.wait()
+        _stop(process)
 
 
 def group_rss_bytes(pgid: int) -> int:

@@ -19,7 +19,8 @@ RNG = np.random.default_rng(0)
 
 def full_spec(chart: charts.Chart) -> dict:
     """The spec with its data inlined, as Vega-Lite would receive it from Altair."""
-    records = chart.data.astype(object).where(chart.data.notna(), None).to_dict("records")
+    frame = chart.data.to_pandas()
+    records = frame.astype(object).where(frame.notna(), None).to_dict("records")
     return {"data": {"values": records}, **chart.spec}
 
 
@@ -95,7 +96,7 @@ def test_token_axes_keep_sentence_order_and_repeated_words():
         value_title="v",
     )
     assert chart.spec["encoding"]["y"]["sort"] == ["0·the", "1·cat", "2·saw", "3·the", "4·dog"]
-    assert chart.data["row"].nunique() == 5  # the two "the" keep their own rows
+    assert chart.data.to_pandas()["row"].nunique() == 5  # the two "the" keep their own rows
 
 
 def test_weights_use_a_fixed_zero_to_one_scale():
@@ -132,8 +133,8 @@ def test_masked_scores_are_never_shipped_as_numbers():
         value_title="s",
         masked_label="masked",
     )
-    assert np.isfinite(chart.data["value"]).all()
-    assert chart.data["masked"].tolist() == [False, True, False, False]
+    assert np.isfinite(chart.data.to_pandas()["value"]).all()
+    assert chart.data["masked"].to_pylist() == [False, True, False, False]
     assert "masked" in chart.spec["transform"][0]["calculate"]
 
 

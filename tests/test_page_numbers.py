@@ -17,9 +17,9 @@ TOKENS = tokenize(SENTENCE).tokens
 def frame_with_rows(at, first_row: str, n_cells: int):
     """The heatmap data whose first row label is `first_row` and that has n_cells cells."""
     for frame in chart_frames(at):
-        if {"row", "col", "value"} <= set(frame.columns) and len(frame) == n_cells:
-            if str(frame["row"].iloc[0]) == first_row:
-                return frame
+        cells = {"row", "col", "value"} <= set(frame.columns) and len(frame) == n_cells
+        if cells and str(frame["row"].iloc[0]) == first_row:
+            return frame
     raise AssertionError(f"no heatmap starting at {first_row!r} with {n_cells} cells")
 
 
@@ -83,8 +83,9 @@ def test_multihead_page_grid_and_mean_distance_match_the_engine():
     assert shown[labels("en")["multihead.mean_distance"]] == f"{mean:.0%}"
     grid = next(f for f in chart_frames(at) if "head" in f.columns)
     assert len(grid) == 4 * n * n
-    np.testing.assert_allclose(grid["value"].to_numpy(float),
-                               np.round(weights, 4).ravel(), atol=1e-6)
+    np.testing.assert_allclose(
+        grid["value"].to_numpy(float), np.round(weights, 4).ravel(), atol=1e-6
+    )
 
 
 def test_attention_page_step_tabs_show_dot_products_then_scaled_scores():

@@ -39,6 +39,9 @@ def test_concept_page_has_formula_and_code_that_ran(page_id):
     assert at.get("latex"), "each concept page shows its formula"
     expanders = [e.proto.label for e in at.get("expander")]
     assert labels("en")["common.code_that_ran"] in expanders
+    assert not [c for c in at.code if "def " in c.value], "the code box is drawn only when opened"
+    at.session_state["code_that_ran"] = True
+    at.run()
     assert any("def " in code.value for code in at.code), "the engine's real source is shown"
 
 
@@ -158,9 +161,7 @@ def test_overview_diagram_is_fixed_and_its_caption_gives_the_numbers(lang):
     diagram = small.get("graphviz_chart")[0].proto.spec
     assert diagram == large.get("graphviz_chart")[0].proto.spec
     assert "seq_len × d_model" in diagram
-    caption = labels(lang)["overview.sizes_now"].format(
-        seq_len=3, d_model=96, n_heads=4, d_head=24
-    )
+    caption = labels(lang)["overview.sizes_now"].format(seq_len=3, d_model=96, n_heads=4, d_head=24)
     assert caption in [c.value for c in small.caption]
     assert "3 × 96" in caption and "4 × 3 × 3" in caption
 

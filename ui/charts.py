@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 from ui import image
 
@@ -37,7 +38,7 @@ class Chart:
     """A Vega-Lite spec without data, and the table it draws (shipped apart, as Arrow)."""
 
     spec: dict
-    data: pd.DataFrame
+    data: pa.Table
 
 
 @dataclass(frozen=True)
@@ -63,16 +64,38 @@ def position_labels(tokens, n_positions: int) -> list[str]:
     return labels + [str(i) for i in range(len(labels), n_positions)]
 
 
-def _axis_frame(values: np.ndarray, rows: list[str], cols: list[str]) -> pd.DataFrame:
-    """Long form, compact: one row per cell; labels as categories, values as float32."""
+def _labels(codes: np.ndarray, labels: list[str]) -> pa.DictionaryArray:
+    """A column of labels as small integer codes plus each label once (Arrow's dictionary)."""
+    return pa.DictionaryArray.from_arrays(
+        pa.array(codes.astype(np.int32)), pa.array([str(label) for label in labels], pa.string())
+    )
+
+
+def _axis_table(values: np.ndarray, rows: list[str], cols: list[str]) -> pa.Table:
+    """Long form, compact: one row per cell; labels dictionary-encoded, values as float32."""
     n_rows, n_cols = values.shape
-    return pd.DataFrame(
+    return pa.table(
         {
-            "row": pd.Categorical.from_codes(np.repeat(np.arange(n_rows), n_cols), categories=rows),
-            "col": pd.Categorical.from_codes(np.tile(np.arange(n_cols), n_rows), categories=cols),
-            "value": np.round(values, 4).astype(np.float32).ravel(),
+            "row": _labels(np.repeat(np.arange(n_rows), n_cols), rows),
+            "col": _labels(np.tile(np.arange(n_cols), n_rows), cols),
+            "value": pa.array(np.round(values, 4).astype(np.float32).ravel()),
         }
     )
+
+
+def arrow_table(frame: pd.DataFrame) -> pa.Table:
+    """A small chart table as Arrow, column by column (categories stay dictionary-encoded).
+    Streamlit ships Arrow anyway; its general pandas conversion starts a thread pool per
+    table, which was a third of a page's rerun."""
+    columns = {}
+    for name, column in frame.items():
+        if isinstance(column.dtype, pd.CategoricalDtype):
+            columns[name] = _labels(column.cat.codes.to_numpy(), list(column.cat.categories))
+        elif column.dtype.kind in "biuf":
+            columns[name] = pa.array(column.to_numpy())
+        else:
+            columns[name] = pa.array([str(v) for v in column], pa.string())
+    return pa.table(columns)
 
 
 def _nominal(name: str, sort: list[str], title: str, **axis) -> dict:
@@ -114,15 +137,15 @@ def heatmap(
     marks redraw too slowly on a slider move.
     """
     scale = _scale(values, kind)  # the whole matrix's ends, for its picture and its part alike
-    options = dict(
-        kind=kind,
-        row_title=row_title,
-        col_title=col_title,
-        value_title=value_title,
-        select=select,
-        masked_label=masked_label,
-        scale=scale,
-    )
+    options = {
+        "kind": kind,
+        "row_title": row_title,
+        "col_title": col_title,
+        "value_title": value_title,
+        "select": select,
+        "masked_label": masked_label,
+        "scale": scale,
+    }
     if picture or values.shape[1] > MAX_COLS or values.size > MAX_CELLS:
         part = _cells(values[:, :HOVER_COLS], rows, cols[:HOVER_COLS], **options)
         return WideMatrix(values, kind, part)
@@ -144,17 +167,12 @@ def _cells(
 ) -> Chart:
     """The heatmap itself: one rect per cell."""
     masked = np.isneginf(values)
-    data = _axis_frame(np.where(masked, 0.0, values), rows, cols)
-    color = {
-        "field": "value",
-        "type": "quantitative",
-        "scale": scale,
-        "title": value_title,
-    }
+    data = _axis_table(np.where(masked, 0.0, values), rows, cols)
+    color = {"field": "value", "type": "quantitative", "scale": scale, "title": value_title}
     value = {"field": "value", "type": "quantitative", "title": value_title, "format": ".4f"}
     transform = []
     if masked.any():  # a masked cell reads `masked_label`, never a number
-        data["masked"] = masked.ravel()
+        data = data.append_column("masked", pa.array(masked.ravel()))
         color = {"condition": {"test": "datum.masked", "value": MASKED_COLOR}, **color}
         shown = f"datum.masked ? {json.dumps(masked_label)} : format(datum.value, '.4f')"
         transform = [{"calculate": shown, "as": "shown"}]
@@ -203,15 +221,14 @@ def head_grid(
     weights: (n_heads, seq_q, seq_k); labels: the token labels; heads: one title per head.
     """
     n_heads, n_rows, n_cols = weights.shape
-    data = _axis_frame(
-        weights.reshape(n_heads * n_rows, n_cols),
-        [f"{h}|{label}" for h in range(n_heads) for label in labels],
-        labels,
-    )
-    head_of_row = data["row"].cat.codes.to_numpy() // n_rows
-    data["head"] = pd.Categorical.from_codes(head_of_row, categories=heads)
-    data["row"] = pd.Categorical.from_codes(
-        data["row"].cat.codes.to_numpy() % n_rows, categories=labels
+    row_codes = np.repeat(np.arange(n_heads * n_rows), n_cols)  # (n_heads·seq_q·seq_k,)
+    data = pa.table(
+        {
+            "row": _labels(row_codes % n_rows, labels),
+            "col": _labels(np.tile(np.arange(n_cols), n_heads * n_rows), labels),
+            "value": pa.array(np.round(weights, 4).astype(np.float32).ravel()),
+            "head": _labels(row_codes // n_rows, heads),
+        }
     )
     cell = min(20, max(4, 180 // max(n_rows, n_cols)))  # pixels per cell: 4 panels fit a laptop
     font = min(10, max(6, cell - 1))
@@ -283,7 +300,7 @@ def bars(
             ],
         },
     }
-    return Chart({**spec, **FAST}, data)
+    return Chart({**spec, **FAST}, arrow_table(data))
 
 
 def lines(
@@ -334,7 +351,7 @@ def lines(
             ],
         },
     }
-    return Chart({**spec, **FAST}, data)
+    return Chart({**spec, **FAST}, arrow_table(data))
 
 
 def lines_log2(
@@ -375,7 +392,7 @@ def scatter(points: np.ndarray, labels: list[str], *, x_title: str, y_title: str
             },
         ],
     }
-    return Chart({**spec, **FAST}, data)
+    return Chart({**spec, **FAST}, arrow_table(data))
 
 
 def token_rows(rows: dict[str, list]) -> pd.DataFrame:

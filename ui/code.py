@@ -9,12 +9,15 @@ from ui.i18n import t
 
 
 def code_that_ran(*functions) -> None:
-    """Show the source of the engine functions a page called."""
-    with st.expander(t("common.code_that_ran")):
-        for function in functions:
-            name, source = _source(function)
-            st.caption(name)
-            st.code(source, language="python")
+    """Show the source of the engine functions a page called: drawn only while the box is open
+    (long highlighted code costs the browser time on every slider move)."""
+    box = st.expander(t("common.code_that_ran"), key="code_that_ran", on_change="rerun")
+    if box.open:
+        with box:
+            for function in functions:
+                name, source = _source(function)
+                st.caption(name)
+                st.code(source, language="python")
 
 
 @functools.cache

@@ -11,7 +11,6 @@ from ui import charts, image
 from ui.code import code_that_ran  # noqa: F401  (pages call show.code_that_ran)
 from ui.i18n import prose, t
 
-
 GRID_COLUMNS = 4  # heads per row in the multi-head page's grid
 
 

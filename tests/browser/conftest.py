@@ -7,13 +7,7 @@ skipped, except under CI (CI=true), where a missing browser is a failure.
 
 import os
 import shutil
-import signal
-import socket
-import subprocess
 import sys
-import time
-import urllib.request
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -23,7 +17,9 @@ sys.path.insert(0, str(ROOT))  # the tests import `ui.setup.PAGES` from the app
 
 from app_page import LAUNCH_ARGS, LOCALES, VIEWPORT, AppPage
 
-SERVER_START_TIMEOUT = 60  # seconds; a cold import of pandas and altair is most of it
+from benchmarks.common import streamlit_server
+
+START_TIMEOUT = 60  # seconds; a cold import of pandas and altair is most of it
 
 
 def in_ci() -> bool:
@@ -95,120 +91,16 @@ def browser(playwright_session, chromium_path):
     chromium.close()
 
 
-@dataclass(frozen=True)
-class Server:
-    url: str
-    pid: int  # the Streamlit process; it leads its own process group and session
-    log: Path
-
-    def rss_kib(self) -> int:
-        """Resident memory of the server and every process it started (same session id), KiB."""
-        total = 0
-        for proc in Path("/proc").iterdir():
-            if not proc.name.isdigit():
-                continue
-            try:
-                stat = (proc / "stat").read_text()
-                session = int(stat.rsplit(")", 1)[1].split()[3])  # field 6: session id
-                if session != self.pid:
-                    continue
-                for line in (proc / "status").read_text().splitlines():
-                    if line.startswith("VmRSS:"):
-                        total += int(line.split()[1])
-            except (OSError, ValueError, IndexError):
-                continue  # the process ended while we read it
-        return total
-
-
-def free_port() -> int:
-    """A port nobody listens on: the kernel's pick, checked once more by trying to connect."""
-    for _ in range(20):
-        with socket.socket() as s:
-            s.bind(("127.0.0.1", 0))
-            port = s.getsockname()[1]
-        with socket.socket() as probe:
-            if probe.connect_ex(("127.0.0.1", port)) != 0:
-                return port
-    raise RuntimeError("no free port found")
-
-
-def _health(url: str) -> str:
-    try:
-        with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as answer:
-            return answer.read().decode().strip()
-    except OSError:
-        return ""
-
-
-def _stop(proc: subprocess.Popen) -> None:
-    """Stop the server's whole process group: politely, then for good. (Linux does not give
-    a group's id to a new process while any member of the group is alive.)"""
-    try:
-        os.killpg(proc.pid, signal.SIGTERM)
-        proc.wait(timeout=10)
-        os.killpg(proc.pid, signal.SIGKILL)  # anything of the group still there
-    except subprocess.TimeoutExpired:
-        os.killpg(proc.pid, signal.SIGKILL)
-        proc.wait(timeout=10)
-    except ProcessLookupError:
-        pass  # the group is gone
-
-
 @pytest.fixture(scope="session")
 def app_server(browser, tmp_path_factory):
-    """`streamlit run app.py` on a free port of 127.0.0.1, stopped (whole group) at the end.
+    """`streamlit run app.py` on a free port of 127.0.0.1, stopped (whole group) at the end:
+    the benchmark's launcher (benchmarks/common.py), file watcher off.
 
     Asks for `browser` first, so a machine without one skips before starting a server.
     """
     log = tmp_path_factory.mktemp("server") / "streamlit.log"
-    port = free_port()
-    url = f"http://127.0.0.1:{port}"
-    command = [
-        sys.executable,
-        "-m",
-        "streamlit",
-        "run",
-        "app.py",
-        "--server.headless",
-        "true",
-        "--server.address",
-        "127.0.0.1",
-        "--server.port",
-        str(port),
-        "--browser.gatherUsageStats",
-        "false",
-        "--server.fileWatcherType",
-        "none",
-    ]  # the code does not change during a test run
-    with open(log, "wb") as out:
-        proc = subprocess.Popen(
-            command,
-            cwd=ROOT,
-            stdout=out,
-            stderr=subprocess.STDOUT,
-            stdin=subprocess.DEVNULL,
-            start_new_session=True,
-        )
-    try:
-        deadline = time.monotonic() + SERVER_START_TIMEOUT
-        while _health(url) != "ok":
-            if proc.poll() is not None or time.monotonic() > deadline:
-                why = (
-                    f"exited with {proc.returncode}"
-                    if proc.poll() is not None
-                    else f"not healthy after {SERVER_START_TIMEOUT} s"
-                )
-                pytest.fail(
-                    f"Streamlit server {why}: {' '.join(command)}\n--- its output ---\n"
-                    f"{log.read_text(errors='replace')[-4000:]}",
-                    pytrace=False,
-                )
-            time.sleep(0.2)  # polling the health endpoint, not waiting for the app
-        if proc.poll() is not None:  # someone else answered on our port
-            pytest.fail(f"port {port} answered but our server died:\n{log.read_text()[-4000:]}")
-        yield Server(url, proc.pid, log)
-    finally:
-        _stop(proc)
+    with streamlit_server(ROOT / "app.py", ROOT, log, watch=False, timeout=START_TIMEOUT) as server:
+        yield server
 
 
 @pytest.fixture

@@ -136,13 +136,13 @@ def _mib(kib: int) -> str:
 
 
 def test_ten_learners_at_once_see_no_error(chromium_path, app_server, capsys):
-    before = app_server.rss_kib()
+    before = app_server.rss_bytes() // 1024
     peak = [before]
     done = threading.Event()
 
     def sample() -> None:
         while not done.wait(0.25):
-            peak.append(app_server.rss_kib())
+            peak.append(app_server.rss_bytes() // 1024)
 
     results: list[dict] = []
     crowd = threading.Thread(
@@ -156,7 +156,7 @@ def test_ten_learners_at_once_see_no_error(chromium_path, app_server, capsys):
     done.set()
     sampler.join()
     seconds = time.monotonic() - started
-    after = app_server.rss_kib()
+    after = app_server.rss_bytes() // 1024
 
     lines = [
         f"Load test: {LEARNERS} browser contexts at once on one Streamlit server",
