@@ -67,7 +67,7 @@ def one_token() -> None:
         )
         st.caption(t("qkv.numbers", shown=min(16, d_model), total=d_model))
         rows = [t("qkv.row_q"), t("qkv.row_k"), t("qkv.row_v")]
-        st.dataframe(charts.number_table(vectors, rows), width="stretch")
+        show.table(charts.number_table(vectors, rows))
 
     # A preview of the next page: this token's query against every key.
     st.subheader(t("qkv.dots_title"))

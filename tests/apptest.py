@@ -73,3 +73,8 @@ def chart_frames(at: AppTest) -> list[pd.DataFrame]:
         for blob in blobs:
             frames.append(pyarrow.ipc.open_stream(io.BytesIO(blob)).read_all().to_pandas())
     return frames
+
+
+def row_named(frame: pd.DataFrame) -> pd.DataFrame:
+    """A table whose first column names its rows (ui.charts.token_rows), indexed by it."""
+    return frame.set_index(frame.columns[0])

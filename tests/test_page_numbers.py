@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 from core.tokenizer import tokenize
-from tests.apptest import chart_frames, run_page
+from tests.apptest import chart_frames, row_named, run_page
 from ui.i18n import labels
 
 SENTENCE = "the cat saw the dog"
@@ -51,7 +51,7 @@ def test_qkv_page_shows_the_query_of_the_first_token():
     at = run_page("qkv", "en", shared_text=SENTENCE, shared_d_model=16, shared_n_heads=2)
     trace = run_pipeline(SENTENCE, 16, 2, 0)
     q0 = trace.x[0] @ trace.params.w_q  # row 0 of X·W_Q, written out here
-    table = next(df.value for df in at.dataframe if df.value.shape == (3, 16))
+    table = next(row_named(df.value) for df in at.dataframe if df.value.shape == (3, 17))
     np.testing.assert_allclose(table.iloc[0].to_numpy(float), np.round(q0, 4), atol=1e-9)
 
 

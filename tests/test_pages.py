@@ -11,6 +11,7 @@ from tests.apptest import (
     PAGE_PATH,
     SETTINGS,
     chart_frames,
+    row_named,
     run_page,
     shown_texts,
 )
@@ -173,7 +174,7 @@ def test_embedding_page_ids_and_vectors_match_the_engine():
     at = run_page("embedding", "en", shared_text="the cat saw the dog")
     tokens = tokenize("the cat saw the dog").tokens
     trace = embed(tokens, 64, 0)
-    table = at.dataframe[0].value
+    table = row_named(at.dataframe[0].value)
     assert table.loc["id"].tolist() == [str(i) for i in trace.token_ids]
     expected = {
         (f"{i}·{tok}", str(d)): trace.vectors[i, d]

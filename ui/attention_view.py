@@ -1,10 +1,11 @@
 """Pieces of the attention pages: picking a token or a head, and one query's numbers as a table."""
 
 import numpy as np
-import pandas as pd
+import pyarrow as pa
 import streamlit as st
 
 from core.attention import QueryTrace
+from ui import show
 from ui.i18n import t
 
 
@@ -56,17 +57,15 @@ def query_table(row: QueryTrace, labels: list[str], sqrt_d_k: str) -> None:
     """Key by key: q·k_j, ÷ √d_k (or "masked"), and the weight, rounded to 4 decimals."""
     masked = t("attention.masked")
     scores = [masked if np.isneginf(s) else f"{s:.4f}" for s in row.scores]
-    st.dataframe(
-        pd.DataFrame(
+    show.table(
+        pa.table(
             {
                 t("common.key_token"): labels,
                 "q·k_j": np.round(row.dot_products, 4),
                 f"q·k_j ÷ {sqrt_d_k}": scores,
                 t("common.weight"): np.round(row.weights, 4),
             }
-        ),
-        hide_index=True,
-        width="stretch",
+        )
     )
 
 

@@ -20,7 +20,7 @@ def shuffle_experiment(tokens: tuple[str, ...], d_model: int, n_heads: int, seed
         t("positional.shuffled"): list(order.shuffled),
         t("positional.came_from"): list(order.perm),
     }
-    st.dataframe(charts.token_rows(rows), width="stretch")
+    show.table(charts.token_rows(rows))
     gaps = (("gap_plain", order.gap_plain), ("gap_pe", order.gap_pe))
     for column, (name, gap) in zip(st.columns(2), gaps):
         with column:

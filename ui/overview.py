@@ -3,10 +3,11 @@
 import json
 
 import numpy as np
-import pandas as pd
+import pyarrow as pa
 import streamlit as st
 
 from core.pipeline import PipelineTrace
+from ui import show
 from ui.i18n import t
 from ui.show import size_text
 
@@ -64,8 +65,8 @@ def stage_table(trace: PipelineTrace) -> None:
         (t("overview.step_heads"), "n_heads × seq_len × d_head", att.heads),
         (t("overview.step_output"), "seq_len × d_model", att.output),
     ]
-    st.dataframe(
-        pd.DataFrame(
+    show.table(
+        pa.table(
             {
                 t("overview.col_stage"): [name for name, _, _ in stages],
                 t("overview.col_shape"): [f"({dims}) = ({size_text(a)})" for _, dims, a in stages],
@@ -73,7 +74,5 @@ def stage_table(trace: PipelineTrace) -> None:
                     _first_values(a[0] if a.ndim > 1 else a) for _, _, a in stages
                 ],
             }
-        ),
-        hide_index=True,
-        width="stretch",
+        )
     )

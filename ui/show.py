@@ -4,7 +4,7 @@ import base64
 import hashlib
 
 import numpy as np
-import pandas as pd
+import pyarrow as pa
 import streamlit as st
 
 from ui import charts, image
@@ -178,6 +178,11 @@ def formula(latex: str) -> None:
     st.latex(latex)
 
 
+def table(data: pa.Table) -> None:
+    """A table across the page; its first column names the rows (see charts.token_rows)."""
+    st.dataframe(data, width="stretch", hide_index=True)
+
+
 def tokens_table(tokens, ids=None) -> None:
     """The learner's tokens as a wide table, one column per position.
 
@@ -186,7 +191,4 @@ def tokens_table(tokens, ids=None) -> None:
     rows = {t("common.token"): list(tokens)}
     if ids is not None:
         rows["id"] = [str(int(i)) for i in ids]
-    table = pd.DataFrame.from_dict(
-        rows, orient="index", columns=[str(i) for i in range(len(tokens))]
-    )
-    st.dataframe(table, width="stretch")
+    table(charts.token_rows(rows))
