@@ -63,6 +63,16 @@ def test_example_button_fills_the_sentence():
     assert not at.info
 
 
+def test_sidebar_examples_box_draws_its_buttons_only_when_open():
+    at = run_page("qkv", "en")
+    korean = labels("en")["example.korean"]
+    assert korean not in [b.label for b in at.sidebar.button]
+    at.session_state["sidebar_examples"] = True
+    at.run()
+    next(b for b in at.sidebar.button if b.label == korean).click().run()
+    assert at.text_area(key="sidebar_text").value == korean
+
+
 @pytest.mark.parametrize("page_id", PAGE_IDS)
 def test_over_long_sentence_is_cut_with_a_notice(page_id):
     at = run_page(page_id, "en", shared_text=LONG_SENTENCE)

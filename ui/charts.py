@@ -13,7 +13,6 @@ import json
 from dataclasses import dataclass
 
 import numpy as np
-import pandas as pd
 import pyarrow as pa
 
 from ui import image
@@ -81,21 +80,6 @@ def _axis_table(values: np.ndarray, rows: list[str], cols: list[str]) -> pa.Tabl
             "value": pa.array(np.round(values, 4).astype(np.float32).ravel()),
         }
     )
-
-
-def arrow_table(frame: pd.DataFrame) -> pa.Table:
-    """A small chart table as Arrow, column by column (categories stay dictionary-encoded).
-    Streamlit ships Arrow anyway; its general pandas conversion starts a thread pool per
-    table, which was a third of a page's rerun."""
-    columns = {}
-    for name, column in frame.items():
-        if isinstance(column.dtype, pd.CategoricalDtype):
-            columns[name] = _labels(column.cat.codes.to_numpy(), list(column.cat.categories))
-        elif column.dtype.kind in "biuf":
-            columns[name] = pa.array(column.to_numpy())
-        else:
-            columns[name] = pa.array([str(v) for v in column], pa.string())
-    return pa.table(columns)
 
 
 def _nominal(name: str, sort: list[str], title: str, **axis) -> dict:
@@ -275,10 +259,11 @@ def bars(
     kind: str = "signed",
 ) -> Chart:
     """One bar per label, in the given order; weights on a fixed 0–1 axis."""
-    data = pd.DataFrame(
+    unique = {label: i for i, label in enumerate(dict.fromkeys(labels))}
+    data = pa.table(
         {
-            "label": pd.Categorical(labels, categories=list(dict.fromkeys(labels))),
-            "value": np.round(values, 4).astype(np.float32),
+            "label": _labels(np.array([unique[label] for label in labels]), list(unique)),
+            "value": pa.array(np.round(values, 4).astype(np.float32)),
         }
     )
     y = {"field": "value", "type": "quantitative", "title": value_title}
@@ -300,7 +285,7 @@ def bars(
             ],
         },
     }
-    return Chart({**spec, **FAST}, arrow_table(data))
+    return Chart({**spec, **FAST}, data)
 
 
 def lines(
@@ -318,13 +303,12 @@ def lines(
     """
     x = np.asarray(x, dtype=float)
     names = list(series)
-    data = pd.DataFrame(
+    y = np.concatenate([np.asarray(series[n], dtype=float) for n in names])  # (n_series·len(x),)
+    data = pa.table(
         {
-            "x": np.tile(x, len(names)).astype(np.float32),
-            "y": np.concatenate([np.asarray(series[n], dtype=float) for n in names]).astype(
-                np.float32
-            ),
-            "series": pd.Categorical.from_codes(np.repeat(np.arange(len(names)), len(x)), names),
+            "x": pa.array(np.tile(x, len(names)).astype(np.float32)),
+            "y": pa.array(y.astype(np.float32)),
+            "series": _labels(np.repeat(np.arange(len(names)), len(x)), names),
         }
     )
     x_enc = {"field": "x", "type": "quantitative", "title": x_title}
@@ -351,7 +335,7 @@ def lines(
             ],
         },
     }
-    return Chart({**spec, **FAST}, arrow_table(data))
+    return Chart({**spec, **FAST}, data)
 
 
 def lines_log2(
@@ -365,11 +349,11 @@ def lines_log2(
 
 def scatter(points: np.ndarray, labels: list[str], *, x_title: str, y_title: str) -> Chart:
     """Labelled points in 2-D (e.g. a PCA projection of token vectors)."""
-    data = pd.DataFrame(
+    data = pa.table(
         {
-            "x": points[:, 0].astype(np.float32),
-            "y": points[:, 1].astype(np.float32),
-            "label": labels,
+            "x": pa.array(points[:, 0].astype(np.float32)),
+            "y": pa.array(points[:, 1].astype(np.float32)),
+            "label": pa.array([str(label) for label in labels], pa.string()),
         }
     )
     encoding = {
@@ -392,7 +376,7 @@ def scatter(points: np.ndarray, labels: list[str], *, x_title: str, y_title: str
             },
         ],
     }
-    return Chart({**spec, **FAST}, arrow_table(data))
+    return Chart({**spec, **FAST}, data)
 
 
 ROW_NAMES = ""  # the header of a table's first column, which names its rows

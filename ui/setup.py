@@ -137,8 +137,10 @@ def _sidebar() -> None:
         height=80,
         help=t("settings.sentence_help", max=MAX_TOKENS, chars=MAX_CHARS),
     )
-    with sb.expander(t("settings.examples")):
-        example_buttons("sidebar")
+    examples = sb.expander(t("settings.examples"), key="sidebar_examples", on_change="rerun")
+    if examples.open:  # drawn only while open: four buttons less on every rerun
+        with examples:
+            example_buttons("sidebar")
     sb.slider(
         t("settings.d_model"),
         D_MODEL["min"],
