@@ -95,8 +95,34 @@ def test_token_axes_keep_sentence_order_and_repeated_words():
         col_title="k",
         value_title="v",
     )
-    assert chart.spec["encoding"]["y"]["sort"] == ["0·the", "1·cat", "2·saw", "3·the", "4·dog"]
-    assert chart.data.to_pandas()["row"].nunique() == 5  # the two "the" keep their own rows
+    # No sort list: the axes follow the data, whose labels first appear in sentence order.
+    assert chart.spec["encoding"]["y"]["sort"] is None
+    assert chart.spec["encoding"]["x"]["sort"] is None
+    frame = chart.data.to_pandas()
+    assert list(dict.fromkeys(frame["row"])) == ["0·the", "1·cat", "2·saw", "3·the", "4·dog"]
+    assert list(dict.fromkeys(frame["col"])) == LABELS
+    assert frame["row"].nunique() == 5  # the two "the" keep their own rows
+
+
+def test_a_slider_move_keeps_the_spec_the_same():
+    """New values or another number of dimensions change the data only, never the spec: the
+    browser then swaps a drawn chart's data instead of building the chart again."""
+
+    def spec(values, kind):
+        cols = [str(d) for d in range(values.shape[1])]
+        return charts.heatmap(
+            values, LABELS, cols, kind=kind, row_title="q", col_title="d", value_title="v"
+        ).spec
+
+    for kind in ("signed", "weights"):
+        assert spec(RNG.normal(size=(5, 8)), kind) == spec(10 * RNG.normal(size=(5, 16)), kind)
+    curves = [
+        charts.lines(
+            [0, 1, 2], {f"dim {d}": RNG.normal(size=3)}, x_title="x", y_title="y", series_title="s"
+        ).spec
+        for d in (4, 8)
+    ]
+    assert curves[0] == curves[1]
 
 
 def test_weights_use_a_fixed_zero_to_one_scale():
@@ -117,8 +143,13 @@ def test_signed_values_use_a_diverging_scale_centred_on_zero():
     chart = charts.heatmap(
         values, ["a"], ["x", "y"], kind="signed", row_title="r", col_title="c", value_title="v"
     )
-    scale = chart.spec["encoding"]["color"]["scale"]
-    assert scale["domain"] == [-3.0, 3.0] and scale["domainMid"] == 0
+    color = chart.spec["encoding"]["color"]
+    assert color["field"] == "tone"
+    assert color["scale"]["domain"] == [-1, 1] and color["scale"]["domainMid"] == 0
+    assert chart.ends == 3.0  # the largest |value|: the page writes it next to the chart
+    frame = chart.data.to_pandas()
+    np.testing.assert_allclose(frame["tone"], [-1.0, 1 / 3], atol=1e-3)  # value ÷ 3
+    np.testing.assert_allclose(frame["value"], [-3.0, 1.0])  # hover shows the value itself
 
 
 def test_masked_scores_are_never_shipped_as_numbers():

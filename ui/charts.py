@@ -38,6 +38,7 @@ class Chart:
 
     spec: dict
     data: pa.Table
+    ends: float | None = None  # a signed heatmap: the |value| at the colour scale's ends
 
 
 @dataclass(frozen=True)
@@ -82,22 +83,25 @@ def _axis_table(values: np.ndarray, rows: list[str], cols: list[str]) -> pa.Tabl
     )
 
 
-def _nominal(name: str, sort: list[str], title: str, **axis) -> dict:
+def _nominal(name: str, title: str, **axis) -> dict:
+    """A label axis in the order the labels first appear in the data (sentence order). No list
+    of labels in the spec: a spec that stays the same lets the browser swap the data of a
+    drawn chart instead of building the chart again on every slider move."""
     return {
         "field": name,
         "type": "nominal",
-        "sort": list(sort),
+        "sort": None,
         "title": title,
         **({"axis": axis} if axis else {}),
     }
 
 
-def _scale(values: np.ndarray, kind: str) -> dict:
-    """Weights on a fixed 0–1 scale; signed values symmetric around 0."""
+def _scale(kind: str) -> dict:
+    """Weights on a fixed 0–1 scale; signed values as tones in [−1, 1] (value ÷ the matrix's
+    largest |value|), centred on 0. Fixed domains keep the spec the same from rerun to rerun."""
     if kind == "weights":
         return {"scheme": WEIGHTS_SCHEME, "domain": [0, 1]}
-    bound = image.to_unit_bound(values, kind)  # the same ends as the matrix's picture
-    return {"scheme": SIGNED_SCHEME, "domain": [-bound, bound], "domainMid": 0}
+    return {"scheme": SIGNED_SCHEME, "domain": [-1, 1], "domainMid": 0}
 
 
 def heatmap(
@@ -111,16 +115,18 @@ def heatmap(
     value_title: str,
     select: str | None = None,
     masked_label: str = "masked (−∞)",
+    ends_labels: tuple[str, str] = ("−max", "+max"),
     picture: bool = False,
 ) -> Chart | WideMatrix:
     """A matrix as coloured cells with hover values (kind "weights": 0–1, "signed": ±).
 
     Masked entries (-inf) are drawn grey and read `masked_label` on hover, never as a number.
+    Signed values are coloured by their tone (value ÷ largest |value|, the Chart's `ends`); the
+    legend's ends read `ends_labels` and the page writes the number (see show.chart).
     A matrix wider than MAX_COLS or with more than MAX_CELLS cells, or any matrix when
     `picture` is set, comes back as a WideMatrix (a picture and a hoverable part): thousands of
     marks redraw too slowly on a slider move.
     """
-    scale = _scale(values, kind)  # the whole matrix's ends, for its picture and its part alike
     options = {
         "kind": kind,
         "row_title": row_title,
@@ -128,7 +134,9 @@ def heatmap(
         "value_title": value_title,
         "select": select,
         "masked_label": masked_label,
-        "scale": scale,
+        "ends_labels": ends_labels,
+        # the whole matrix's ends, for its picture and its hoverable part alike
+        "ends": image.to_unit_bound(values, kind) if kind == "signed" else None,
     }
     if picture or values.shape[1] > MAX_COLS or values.size > MAX_CELLS:
         part = _cells(values[:, :HOVER_COLS], rows, cols[:HOVER_COLS], **options)
@@ -147,12 +155,23 @@ def _cells(
     value_title: str,
     select: str | None,
     masked_label: str,
-    scale: dict,
+    ends_labels: tuple[str, str],
+    ends: float | None,
 ) -> Chart:
     """The heatmap itself: one rect per cell."""
     masked = np.isneginf(values)
-    data = _axis_table(np.where(masked, 0.0, values), rows, cols)
-    color = {"field": "value", "type": "quantitative", "scale": scale, "title": value_title}
+    finite = np.where(masked, 0.0, values)
+    data = _axis_table(finite, rows, cols)
+    color = {"field": "value", "type": "quantitative", "scale": _scale(kind), "title": value_title}
+    if ends is not None:  # signed: the colour follows the tone, the tooltip the value
+        tone = np.clip(np.round(finite / ends, 3), -1.0, 1.0).astype(np.float32).ravel()
+        data = data.append_column("tone", pa.array(tone))
+        low, high = (json.dumps(label) for label in ends_labels)
+        color["field"] = "tone"
+        color["legend"] = {
+            "values": [-1, 0, 1],
+            "labelExpr": f"datum.value < 0 ? {low} : datum.value > 0 ? {high} : '0'",
+        }
     value = {"field": "value", "type": "quantitative", "title": value_title, "format": ".4f"}
     transform = []
     if masked.any():  # a masked cell reads `masked_label`, never a number
@@ -167,8 +186,8 @@ def _cells(
         "height": CELL * len(rows) + AXIS_ROOM,
         **({"transform": transform} if transform else {}),
         "encoding": {
-            "x": _nominal("col", cols, col_title, labelAngle=-45),
-            "y": _nominal("row", rows, row_title),
+            "x": _nominal("col", col_title, labelAngle=-45),
+            "y": _nominal("row", row_title),
             "color": color,
             "tooltip": [
                 {"field": "row", "type": "nominal", "title": row_title},
@@ -186,7 +205,7 @@ def _cells(
         ]
     else:
         spec.update(FAST)
-    return Chart(spec, data)
+    return Chart(spec, data, ends)
 
 
 def head_grid(
@@ -221,8 +240,8 @@ def head_grid(
         "width": cell * n_cols,
         "height": cell * n_rows,
         "encoding": {
-            "x": _nominal("col", labels, col_title, labelAngle=-45, labelFontSize=font),
-            "y": _nominal("row", labels, row_title, labelFontSize=font),
+            "x": _nominal("col", col_title, labelAngle=-45, labelFontSize=font),
+            "y": _nominal("row", row_title, labelFontSize=font),
             "color": {
                 "field": "value",
                 "type": "quantitative",
@@ -233,7 +252,7 @@ def head_grid(
             "facet": {
                 "field": "head",
                 "type": "nominal",
-                "sort": list(heads),
+                "sort": None,
                 "title": None,
                 "columns": columns,
             },
@@ -273,7 +292,7 @@ def bars(
         "mark": {"type": "bar"},
         "height": 220,
         "encoding": {
-            "x": _nominal("label", labels, label_title, labelAngle=-45),
+            "x": _nominal("label", label_title, labelAngle=-45),
             "y": y,
             "color": {
                 "condition": {"test": "datum.value >= 0", "value": "#3b75af"},
@@ -325,7 +344,7 @@ def lines(
                 "field": "series",
                 "type": "nominal",
                 "title": series_title,
-                "sort": names,
+                "sort": None,
                 "scale": {"scheme": "tableau10"},
             },
             "tooltip": [

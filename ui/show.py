@@ -96,16 +96,20 @@ def head_grid(name: str, weights: np.ndarray, labels: list[str], heads: list[str
     )
 
 
-def _header(name: str, array: np.ndarray, dims: str) -> None:
-    """The matrix's name and its shape, in the paper's letters and in numbers."""
-    st.markdown(f"**{name}** &nbsp; `({dims})` = `{size_text(array)}`")
+def _header(name: str, array: np.ndarray, dims: str, ends: float | None = None) -> None:
+    """The matrix's name and its shape, in the paper's letters and in numbers; for a signed
+    heatmap also the value at its colour scale's ends."""
+    line = f"**{name}** &nbsp; `({dims})` = `{size_text(array)}`"
+    if ends is not None:
+        line += " &nbsp; · &nbsp; " + t("common.colour_ends", bound=ends)
+    st.markdown(line)
 
 
 def chart(
     figure: charts.Chart | charts.WideMatrix, name: str, array: np.ndarray, dims: str, **kwargs
 ):
     """Draw a chart with its shape written above it (our own labels, never the learner's)."""
-    _header(name, array, dims)
+    _header(name, array, dims, figure.ends if isinstance(figure, charts.Chart) else None)
     if isinstance(figure, charts.WideMatrix):
         return wide(figure, name, **kwargs)
     return vega(figure, **kwargs)
@@ -138,6 +142,7 @@ def matrix(
         select=select,
         picture=picture,
         masked_label=t("common.masked"),
+        ends_labels=(t("common.ends_low"), t("common.ends_high")),
         row_title=row_title or t("common.token"),
         col_title=col_title or t("common.dimension"),
         value_title=value_title or t("common.value"),
