@@ -213,8 +213,8 @@ def test_a_large_head_grid_is_drawn_as_one_picture_of_all_heads():
 
 @pytest.mark.parametrize("page_id", PAGE_IDS[1:])
 def test_wide_matrices_hover_values_are_drawn_only_when_their_box_is_open(page_id):
-    """At d_model 512 a matrix is a picture; its first columns' hover values sit in a box that
-    is drawn (and sent) only while open. Opening every box adds one 16-column chart each."""
+    """At d_model 512 and 32 tokens a large matrix is a picture; its hover values sit in a box
+    that is drawn (and sent) only while open. Opening every box adds one chart each."""
     at = run_page(page_id, "en", **SETTINGS["maximum"])
     boxes = [e for e in at.get("expander") if e.proto.id.split("-")[-1].startswith("hover_")]
     assert boxes, "no hover box at d_model 512"
@@ -226,5 +226,8 @@ def test_wide_matrices_hover_values_are_drawn_only_when_their_box_is_open(page_i
     assert not at.exception
     opened = at.get("vega_lite_chart")
     assert len(opened) >= closed + len(boxes)
+    # A wide matrix's box hovers its first 16 columns; a large square one, all of them.
+    wide = [b for b in boxes if "first 16 of 512" in b.proto.label]
     columns = [f["col"].nunique() for f in chart_frames(at) if "col" in f.columns]
-    assert columns.count(16) >= len(boxes)
+    assert columns.count(16) >= len(wide)
+    assert max(columns) <= 64

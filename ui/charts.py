@@ -22,9 +22,10 @@ SIGNED_SCHEME = "blueorange"
 MASKED_COLOR = "#d9d9d9"
 CELL = 20  # pixels per heatmap row
 AXIS_ROOM = 110  # pixels for the rotated column labels and the axis titles
-MAX_GRID_CELLS = 4096  # a head grid with more cells is drawn as pictures (see show.head_grid)
+MAX_GRID_CELLS = 2048  # a head grid with more cells is drawn as a picture (see show.head_grid)
 MAX_COLS = 64  # wider matrices are drawn as a picture, with hover values for the first columns
-MAX_CELLS = 1024  # ... and so are matrices with more cells (a 32 × 32 attention map still fits)
+MAX_CELLS = 576  # ... and so are matrices with more cells (24 × 24 tokens: every mark costs
+# the browser time on each slider move; a picture of 32 × 32 redraws several times faster)
 HOVER_COLS = 16  # ... the first HOVER_COLS of them: a handful teaches hovering as well as 64
 # How the browser draws a chart that is only looked at: on a canvas (thousands of SVG nodes
 # redraw slowly) and without an ARIA description per mark (one per cell is noise to a screen
@@ -47,7 +48,8 @@ class WideMatrix:
 
     values: np.ndarray  # (rows, cols) the whole matrix
     kind: str  # "weights" or "signed": the colour scale
-    part: Chart  # a heatmap of the first HOVER_COLS columns
+    part: Chart  # a heatmap of its first `shown` columns: all of them, or HOVER_COLS if wide
+    shown: int
 
 
 def token_labels(tokens) -> list[str]:
@@ -138,9 +140,11 @@ def heatmap(
         # the whole matrix's ends, for its picture and its hoverable part alike
         "ends": image.to_unit_bound(values, kind) if kind == "signed" else None,
     }
-    if picture or values.shape[1] > MAX_COLS or values.size > MAX_CELLS:
-        part = _cells(values[:, :HOVER_COLS], rows, cols[:HOVER_COLS], **options)
-        return WideMatrix(values, kind, part)
+    large = values.shape[1] > MAX_COLS or values.size > MAX_CELLS
+    if not select and (picture or large):  # a clickable chart keeps its marks
+        shown = HOVER_COLS if values.shape[1] > MAX_COLS else values.shape[1]  # all, unless wide
+        part = _cells(values[:, :shown], rows, cols[:shown], **options)
+        return WideMatrix(values, kind, part, shown)
     return _cells(values, rows, cols, **options)
 
 

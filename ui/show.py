@@ -53,17 +53,20 @@ def _grid_picture(weights: np.ndarray, columns: int) -> str:
 
 
 def wide(matrix: charts.WideMatrix, name: str, **kwargs):
-    """A wide matrix: all of it as a picture; its first columns with hover values in a box
-    that is drawn only while it is open (a chart redraws on every slider move, a picture
-    costs far less)."""
+    """A large matrix: all of it as a picture; its values on hover (all, or the first columns of
+    a wide one) in a box that is drawn only while it is open (a chart redraws on every slider
+    move, a picture costs far less)."""
     rows, cols = matrix.values.shape
     square = rows == cols  # e.g. position × position: square cells, not stretched to the page
     st.image(_picture(matrix.values, matrix.kind, square), width=480 if square else "stretch")
     scale = image.to_unit_bound(matrix.values, matrix.kind)
+    hover = "every" if matrix.shown == cols else "first"
     st.caption(
-        t(f"common.wide_caption_{matrix.kind}", cols=cols, shown=charts.HOVER_COLS, bound=scale)
+        t(f"common.wide_caption_{matrix.kind}", cols=cols, bound=scale)
+        + " "
+        + t(f"common.hover_{hover}_caption", shown=matrix.shown)
     )
-    label = t("common.hover_values", name=name, shown=charts.HOVER_COLS, cols=cols)
+    label = t(f"common.hover_{hover}_values", name=name, shown=matrix.shown, cols=cols)
     key = "hover_" + hashlib.blake2b(name.encode(), digest_size=4).hexdigest()  # names are unique
     box = st.expander(label, key=key, on_change="rerun")
     if box.open:
