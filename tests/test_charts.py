@@ -222,3 +222,18 @@ def test_mosaic_places_pictures_in_reading_order_with_white_gaps():
         assert (canvas[top : top + 2, left : left + 3] == i).all()
     assert (canvas[2, :] == 255).all() and (canvas[:, 3] == 255).all()  # the gaps
     assert (canvas[6:, 4:] == 255).all()  # no sixth picture: white
+
+
+def test_pictures_use_few_pixels_and_keep_their_shape():
+    """One pixel per cell (a few for a wide matrix's rows); the browser enlarges them."""
+    import base64
+
+    from ui import show
+
+    def size(values, square=False):
+        url = show._picture(values, "signed", square)
+        return read_png(base64.b64decode(url.split(",", 1)[1])).shape[:2]
+
+    assert size(RNG.normal(size=(32, 512))) == (32 * 4, 512)  # as drawn at 1024 × 256 before
+    assert size(RNG.normal(size=(13, 64))) == (13, 64 * 2)  # 16 × 8 pixels a cell, halved 8 times
+    assert size(RNG.normal(size=(48, 48)), square=True) == (48, 48)

@@ -204,11 +204,11 @@ def test_a_large_head_grid_is_drawn_as_one_picture_of_all_heads():
     assert all(url.startswith("data:image/png;base64,") for url in urls)
     caption = labels("en")["multihead.grid_pictures"].format(cells=16 * 32 * 32, columns=4, last=15)
     assert caption in [c.value for c in at.caption]
-    # The grid's picture: 4 × 4 heads of 32 × 32 cells, 8 pixels a cell, 8-pixel white gaps.
+    # The grid's picture: 4 × 4 heads of 32 × 32 cells, a pixel per cell, 1-pixel white gaps.
     from tests.test_charts import read_png
 
     sizes = [read_png(base64.b64decode(url.split(",", 1)[1])).shape[:2] for url in urls]
-    assert (4 * 256 + 3 * 8, 4 * 256 + 3 * 8) in sizes
+    assert (4 * 32 + 3, 4 * 32 + 3) in sizes
 
 
 @pytest.mark.parametrize("page_id", PAGE_IDS[1:])

@@ -11,7 +11,7 @@ import streamlit as st
 from core.attention import valid_head_counts
 from core.pipeline import PipelineTrace
 from core.tokenizer import MAX_TOKENS, tokenize
-from ui import engine
+from ui import engine, show
 from ui.i18n import LANG_KEY, LANGS, browser_lang, labels, lang, t
 
 # (page id, script path, icon): the order of the sidebar and of the overview's list.
@@ -181,6 +181,7 @@ def page(page_id: str) -> Settings:
     """Draw the sidebar and the page title; stop with a friendly prompt if the sentence is empty."""
     st.set_page_config(page_title=f"{t(f'nav.{page_id}')} · Attention Playground", layout="wide")
     _init_state()
+    show.picture_style()
     _sidebar()
     st.title(t(f"{page_id}.title"))
     state = st.session_state

@@ -2,6 +2,7 @@
 
 import base64
 import hashlib
+import math
 
 import numpy as np
 import pyarrow as pa
@@ -36,20 +37,34 @@ def _data_url(pixels: np.ndarray) -> str:
     return "data:image/png;base64," + base64.b64encode(image.png(pixels)).decode("ascii")
 
 
+# Pictures are drawn with one pixel (or a few) per cell and enlarged by the browser without
+# smoothing: a few kB to send and decode per picture instead of a megapixel, cells still crisp.
+PIXELATED = "<style>[data-testid='stImage'] img {image-rendering: pixelated;}</style>"
+
+
+def picture_style() -> None:
+    """Once per page: enlarge pictures without blurring their cells (our own CSS, no content)."""
+    st.html(PIXELATED)
+
+
 @st.cache_data(max_entries=64, show_spinner=False)
 def _picture(values: np.ndarray, kind: str, square: bool = False) -> str:
-    """The matrix as a PNG data URL: about 1024 pixels wide, or 512 with square cells."""
-    cell_w = max(1, (512 if square else 1024) // values.shape[1])
-    cell_h = cell_w if square else 8
+    """The matrix as a PNG data URL: square cells, or, for a wide matrix, cells as tall as
+    they were when drawn 1024 pixels wide and 8 high, in the fewest pixels."""
+    cell_w = cell_h = 1
+    if not square:
+        cell_w, cell_h = max(1, 1024 // values.shape[1]), 8
+        common = math.gcd(cell_w, cell_h)
+        cell_w, cell_h = cell_w // common, cell_h // common
     return _data_url(image.matrix_image(values, kind, cell_h=cell_h, cell_w=cell_w))
 
 
 @st.cache_data(max_entries=16, show_spinner=False)
 def _grid_picture(weights: np.ndarray, columns: int) -> str:
-    """Every head's (seq_len, seq_len) weights as one picture, `columns` heads per row."""
-    cell = max(1, 256 // weights.shape[-1])
-    heads = [image.matrix_image(w, "weights", cell_h=cell, cell_w=cell) for w in weights]
-    return _data_url(image.mosaic(heads, columns))
+    """Every head's (seq_len, seq_len) weights as one picture, `columns` heads per row, one
+    pixel per cell and a one-pixel gap."""
+    heads = [image.matrix_image(w, "weights", cell_h=1, cell_w=1) for w in weights]
+    return _data_url(image.mosaic(heads, columns, gap=1))
 
 
 def wide(matrix: charts.WideMatrix, name: str, **kwargs):
