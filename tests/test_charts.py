@@ -78,6 +78,16 @@ def builders():
         ),
     )
     yield "scatter", charts.scatter(RNG.normal(size=(5, 2)), LABELS, x_title="x", y_title="y")
+    large = charts.heatmap(
+        RNG.normal(size=(5, 80)),
+        LABELS,
+        [str(d) for d in range(80)],
+        kind="signed",
+        row_title="r",
+        col_title="d",
+        value_title="v",
+    )
+    yield "hover part", large.part()
 
 
 @pytest.mark.parametrize(("name", "chart"), list(builders()))
@@ -181,7 +191,7 @@ def test_a_wide_matrix_becomes_a_picture_and_a_hoverable_part():
         value_title="v",
     )
     assert isinstance(wide, charts.WideMatrix)
-    assert len(wide.part.data) == 3 * charts.HOVER_COLS
+    assert len(wide.part().data) == 3 * charts.HOVER_COLS
 
 
 def read_png(data: bytes) -> np.ndarray:

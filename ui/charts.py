@@ -44,12 +44,20 @@ class Chart:
 
 @dataclass(frozen=True)
 class WideMatrix:
-    """A matrix too wide to draw cell by cell: a picture of all of it, plus a hoverable part."""
+    """A matrix too large to draw cell by cell: a picture of all of it, plus a hoverable part
+    built only when asked for (the page shows it in a box, drawn only while open)."""
 
     values: np.ndarray  # (rows, cols) the whole matrix
     kind: str  # "weights" or "signed": the colour scale
-    part: Chart  # a heatmap of its first `shown` columns: all of them, or HOVER_COLS if wide
-    shown: int
+    shown: int  # the part's columns: all of them, or the first HOVER_COLS of a wide matrix
+    rows: list[str]
+    cols: list[str]
+    options: dict  # how to draw the part (see heatmap)
+
+    def part(self) -> Chart:
+        """A heatmap of the first `shown` columns, with hover values."""
+        shown = self.shown
+        return _cells(self.values[:, :shown], self.rows, self.cols[:shown], **self.options)
 
 
 def token_labels(tokens) -> list[str]:
@@ -143,8 +151,7 @@ def heatmap(
     large = values.shape[1] > MAX_COLS or values.size > MAX_CELLS
     if not select and (picture or large):  # a clickable chart keeps its marks
         shown = HOVER_COLS if values.shape[1] > MAX_COLS else values.shape[1]  # all, unless wide
-        part = _cells(values[:, :shown], rows, cols[:shown], **options)
-        return WideMatrix(values, kind, part, shown)
+        return WideMatrix(values, kind, shown, list(rows), list(cols), options)
     return _cells(values, rows, cols, **options)
 
 

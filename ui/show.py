@@ -86,7 +86,7 @@ def wide(matrix: charts.WideMatrix, name: str, **kwargs):
     box = st.expander(label, key=key, on_change="rerun")
     if box.open:
         with box:
-            return vega(matrix.part, **kwargs)
+            return vega(matrix.part(), **kwargs)
     return None
 
 
