@@ -231,3 +231,15 @@ def test_wide_matrices_hover_values_are_drawn_only_when_their_box_is_open(page_i
     columns = [f["col"].nunique() for f in chart_frames(at) if "col" in f.columns]
     assert columns.count(16) >= len(wide)
     assert max(columns) <= 64
+
+
+def test_default_matrices_stay_hoverable_and_long_sentences_become_pictures():
+    """At the default settings the embedding page's matrices are hoverable charts; past 24
+    tokens a token × token map is a picture (its values in a box), except the clickable one."""
+    default = run_page("embedding", "en")
+    assert not default.get("image")
+    assert len(default.get("vega_lite_chart")) >= 3  # E, X_emb, cos (and the PCA scatter)
+    long = run_page("attention", "en", shared_text=LONG_SENTENCE)  # cut to 32 tokens
+    assert long.get("image"), "a 32 × 32 map is drawn as a picture"
+    clickable = [c for c in long.get("vega_lite_chart") if '"select"' in c.proto.spec]
+    assert clickable, "the clickable weights chart keeps its marks"

@@ -24,8 +24,8 @@ CELL = 20  # pixels per heatmap row
 AXIS_ROOM = 110  # pixels for the rotated column labels and the axis titles
 MAX_GRID_CELLS = 2048  # a head grid with more cells is drawn as a picture (see show.head_grid)
 MAX_COLS = 64  # wider matrices are drawn as a picture, with hover values for the first columns
-MAX_CELLS = 576  # ... and so are matrices with more cells (24 × 24 tokens: every mark costs
-# the browser time on each slider move; a picture of 32 × 32 redraws several times faster)
+MAX_ROWS = 24  # ... and so are taller ones (e.g. 32 × 32 tokens): their labels crowd the axis,
+# every mark costs the browser time on each slider move, and a picture redraws many times faster
 HOVER_COLS = 16  # ... the first HOVER_COLS of them: a handful teaches hovering as well as 64
 # How the browser draws a chart that is only looked at: on a canvas (thousands of SVG nodes
 # redraw slowly) and without an ARIA description per mark (one per cell is noise to a screen
@@ -133,7 +133,7 @@ def heatmap(
     Masked entries (-inf) are drawn grey and read `masked_label` on hover, never as a number.
     Signed values are coloured by their tone (value ÷ largest |value|, the Chart's `ends`); the
     legend's ends read `ends_labels` and the page writes the number (see show.chart).
-    A matrix wider than MAX_COLS or with more than MAX_CELLS cells, or any matrix when
+    A matrix wider than MAX_COLS or taller than MAX_ROWS, or any matrix when
     `picture` is set, comes back as a WideMatrix (a picture and a hoverable part): thousands of
     marks redraw too slowly on a slider move.
     """
@@ -148,7 +148,7 @@ def heatmap(
         # the whole matrix's ends, for its picture and its hoverable part alike
         "ends": image.to_unit_bound(values, kind) if kind == "signed" else None,
     }
-    large = values.shape[1] > MAX_COLS or values.size > MAX_CELLS
+    large = values.shape[1] > MAX_COLS or values.shape[0] > MAX_ROWS
     if not select and (picture or large):  # a clickable chart keeps its marks
         shown = HOVER_COLS if values.shape[1] > MAX_COLS else values.shape[1]  # all, unless wide
         return WideMatrix(values, kind, shown, list(rows), list(cols), options)
