@@ -73,14 +73,15 @@ def wide(matrix: charts.WideMatrix, name: str, **kwargs):
     move, a picture costs far less)."""
     rows, cols = matrix.values.shape
     square = rows == cols  # e.g. position × position: square cells, not stretched to the page
-    st.image(_picture(matrix.values, matrix.kind, square), width=480 if square else "stretch")
     scale = image.to_unit_bound(matrix.values, matrix.kind)
     hover = "every" if matrix.shown == cols else "first"
-    st.caption(
+    caption = (
         t(f"common.wide_caption_{matrix.kind}", cols=cols, bound=scale)
         + " "
         + t(f"common.hover_{hover}_caption", shown=matrix.shown)
-    )
+    )  # the picture's own caption: one element less to redraw than an st.caption
+    width = 480 if square else "stretch"
+    st.image(_picture(matrix.values, matrix.kind, square), caption=caption, width=width)
     label = t(f"common.hover_{hover}_values", name=name, shown=matrix.shown, cols=cols)
     key = "hover_" + hashlib.blake2b(name.encode(), digest_size=4).hexdigest()  # names are unique
     box = st.expander(label, key=key, on_change="rerun")
@@ -108,10 +109,10 @@ def head_grid(name: str, weights: np.ndarray, labels: list[str], heads: list[str
         return chart(figure, name, weights, "n_heads, seq_len, seq_len")
     _header(name, weights, "n_heads, seq_len, seq_len")
     # One picture for all heads: each element costs the browser a redraw on every rerun.
-    st.image(_grid_picture(weights, GRID_COLUMNS), width="stretch")
-    st.caption(
-        t("multihead.grid_pictures", cells=weights.size, columns=GRID_COLUMNS, last=n_heads - 1)
+    caption = t(
+        "multihead.grid_pictures", cells=weights.size, columns=GRID_COLUMNS, last=n_heads - 1
     )
+    st.image(_grid_picture(weights, GRID_COLUMNS), caption=caption, width="stretch")
 
 
 def _header(name: str, array: np.ndarray, dims: str, ends: float | None = None) -> None:
