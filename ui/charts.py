@@ -43,6 +43,20 @@ class Chart:
 
 
 @dataclass(frozen=True)
+class CellStyle:
+    """How a heatmap draws its cells (see heatmap): titles, colour scale, click, labels."""
+
+    kind: str  # "weights" (0–1) or "signed" (±, coloured by tone)
+    row_title: str
+    col_title: str
+    value_title: str
+    select: str | None  # the click selection's name: SVG marks with ARIA labels
+    masked_label: str
+    ends_labels: tuple[str, str]  # the legend's ends of a signed scale
+    ends: float | None  # signed: the |value| at the colour scale's ends
+
+
+@dataclass(frozen=True)
 class WideMatrix:
     """A matrix too large to draw cell by cell: a picture of all of it, plus a hoverable part
     built only when asked for (the page shows it in a box, drawn only while open)."""
@@ -52,12 +66,12 @@ class WideMatrix:
     shown: int  # the part's columns: all of them, or the first HOVER_COLS of a wide matrix
     rows: list[str]
     cols: list[str]
-    options: dict  # how to draw the part (see heatmap)
+    style: CellStyle  # how to draw the part
 
     def part(self) -> Chart:
         """A heatmap of the first `shown` columns, with hover values."""
         shown = self.shown
-        return _cells(self.values[:, :shown], self.rows, self.cols[:shown], **self.options)
+        return _cells(self.values[:, :shown], self.rows, self.cols[:shown], self.style)
 
 
 def token_labels(tokens) -> list[str]:
@@ -137,86 +151,80 @@ def heatmap(
     `picture` is set, comes back as a WideMatrix (a picture and a hoverable part): thousands of
     marks redraw too slowly on a slider move.
     """
-    options = {
-        "kind": kind,
-        "row_title": row_title,
-        "col_title": col_title,
-        "value_title": value_title,
-        "select": select,
-        "masked_label": masked_label,
-        "ends_labels": ends_labels,
+    style = CellStyle(
+        kind,
+        row_title,
+        col_title,
+        value_title,
+        select,
+        masked_label,
+        ends_labels,
         # the whole matrix's ends, for its picture and its hoverable part alike
-        "ends": image.to_unit_bound(values, kind) if kind == "signed" else None,
-    }
+        image.to_unit_bound(values, kind) if kind == "signed" else None,
+    )
     large = values.shape[1] > MAX_COLS or values.shape[0] > MAX_ROWS
     if not select and (picture or large):  # a clickable chart keeps its marks
         shown = HOVER_COLS if values.shape[1] > MAX_COLS else values.shape[1]  # all, unless wide
-        return WideMatrix(values, kind, shown, list(rows), list(cols), options)
-    return _cells(values, rows, cols, **options)
+        return WideMatrix(values, kind, shown, list(rows), list(cols), style)
+    return _cells(values, rows, cols, style)
 
 
-def _cells(
-    values: np.ndarray,
-    rows: list[str],
-    cols: list[str],
-    *,
-    kind: str,
-    row_title: str,
-    col_title: str,
-    value_title: str,
-    select: str | None,
-    masked_label: str,
-    ends_labels: tuple[str, str],
-    ends: float | None,
-) -> Chart:
+def _cells(values: np.ndarray, rows: list[str], cols: list[str], style: CellStyle) -> Chart:
     """The heatmap itself: one rect per cell."""
     masked = np.isneginf(values)
     finite = np.where(masked, 0.0, values)
     data = _axis_table(finite, rows, cols)
-    color = {"field": "value", "type": "quantitative", "scale": _scale(kind), "title": value_title}
-    if ends is not None:  # signed: the colour follows the tone, the tooltip the value
-        tone = np.clip(np.round(finite / ends, 3), -1.0, 1.0).astype(np.float32).ravel()
+    color = {
+        "field": "value",
+        "type": "quantitative",
+        "scale": _scale(style.kind),
+        "title": style.value_title,
+    }
+    if style.ends is not None:  # signed: the colour follows the tone, the tooltip the value
+        tone = np.clip(np.round(finite / style.ends, 3), -1.0, 1.0).astype(np.float32).ravel()
         data = data.append_column("tone", pa.array(tone))
-        low, high = (json.dumps(label) for label in ends_labels)
+        low, high = (json.dumps(label) for label in style.ends_labels)
         color["field"] = "tone"
         color["legend"] = {
             "values": [-1, 0, 1],
             "labelExpr": f"datum.value < 0 ? {low} : datum.value > 0 ? {high} : '0'",
         }
-    value = {"field": "value", "type": "quantitative", "title": value_title, "format": ".4f"}
+    value = {"field": "value", "type": "quantitative", "title": style.value_title, "format": ".4f"}
     transform = []
-    if masked.any():  # a masked cell reads `masked_label`, never a number
+    if masked.any():  # a masked cell reads the masked label, never a number
         data = data.append_column("masked", pa.array(masked.ravel()))
         color = {"condition": {"test": "datum.masked", "value": MASKED_COLOR}, **color}
-        shown = f"datum.masked ? {json.dumps(masked_label)} : format(datum.value, '.4f')"
+        shown = f"datum.masked ? {json.dumps(style.masked_label)} : format(datum.value, '.4f')"
         transform = [{"calculate": shown, "as": "shown"}]
-        value = {"field": "shown", "type": "nominal", "title": value_title}
+        value = {"field": "shown", "type": "nominal", "title": style.value_title}
     spec = {
         "mark": {"type": "rect"},
         # Streamlit fits a chart to a fixed height (a step size is ignored): rows + axis room.
         "height": CELL * len(rows) + AXIS_ROOM,
         **({"transform": transform} if transform else {}),
         "encoding": {
-            "x": _nominal("col", col_title, labelAngle=-45),
-            "y": _nominal("row", row_title),
+            "x": _nominal("col", style.col_title, labelAngle=-45),
+            "y": _nominal("row", style.row_title),
             "color": color,
             "tooltip": [
-                {"field": "row", "type": "nominal", "title": row_title},
-                {"field": "col", "type": "nominal", "title": col_title},
+                {"field": "row", "type": "nominal", "title": style.row_title},
+                {"field": "col", "type": "nominal", "title": style.col_title},
                 value,
             ],
         },
     }
-    if select:  # clickable: SVG marks with ARIA labels (what a click and a screen reader find)
+    if (
+        style.select
+    ):  # clickable: SVG marks with ARIA labels (what a click and a screen reader find)
         spec["params"] = [
             {
-                "name": select,
+                "name": style.select,
                 "select": {"type": "point", "fields": ["row"], "on": "click", "clear": False},
             }
         ]
     else:
         spec.update(FAST)
-    return Chart(spec, data, ends)
+    return Chart(spec, data, style.ends)
 
 
 def head_grid(
