@@ -33,34 +33,7 @@ sqrt_d_k = f"√{settings.d_model}"
 
 
 st.subheader(t("attention.steps_title"))
-# Steps 1 and 2 differ only by the factor 1/√d_k: one tab each, only the open one is drawn.
-tab_dot, tab_scale = st.tabs(
-    [t("attention.tab_dot"), t("attention.tab_scale")],  # fixed labels: the open tab stays
-    key="attn_steps",
-    on_change="rerun",
-)
-if tab_dot.open:
-    with tab_dot:
-        st.markdown(t("attention.step_dot"))
-        show.square(
-            "Q Kᵀ", att.dot_products[0], labels, kind="signed", value_title=t("attention.dot")
-        )
-if tab_scale.open:
-    with tab_scale:
-        st.markdown(
-            t(
-                "attention.step_scale_masked" if causal else "attention.step_scale",
-                sqrt_d_k=sqrt_d_k,
-                root=settings.d_model**0.5,
-            )
-        )
-        show.square(
-            f"Q Kᵀ / {sqrt_d_k}",
-            att.scores[0],
-            labels,
-            kind="signed",
-            value_title=t("attention.score"),
-        )
+attention_view.dot_and_scale_tabs(att, labels, settings.d_model, causal)
 
 st.markdown(t("attention.step_softmax"))
 pick = attention_view.follow_chart_pick("attn_pick", "pick", labels, "attn_query")

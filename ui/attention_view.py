@@ -1,10 +1,10 @@
-"""Pieces of the attention pages: picking a token or a head, and one query's numbers as a table."""
+"""Pieces of the attention pages: steps 1–2 as tabs, picking a token or a head, one query's numbers."""
 
 import numpy as np
 import pyarrow as pa
 import streamlit as st
 
-from core.attention import QueryTrace
+from core.attention import MultiHeadTrace, QueryTrace
 from ui import show
 from ui.i18n import t
 
@@ -51,6 +51,28 @@ def pick_index(
         on_change=_next_round if chart_base else None,
         args=(chart_base,) if chart_base else None,
     )
+
+
+def dot_and_scale_tabs(att: MultiHeadTrace, labels: list[str], d_k: int, causal: bool) -> None:
+    """Steps 1 and 2 (Q Kᵀ, then ÷ √d_k) of a one-head trace: they differ only by a factor, so
+    one tab each, and only the open one is drawn. Fixed tab labels keep the open tab open when
+    d_model moves."""
+    tab_dot, tab_scale = st.tabs(
+        [t("attention.tab_dot"), t("attention.tab_scale")], key="attn_steps", on_change="rerun"
+    )
+    sqrt_d_k = f"√{d_k}"
+    if tab_dot.open:
+        with tab_dot:
+            st.markdown(t("attention.step_dot"))
+            dots = att.dot_products[0]  # (seq_len, seq_len)
+            show.square("Q Kᵀ", dots, labels, kind="signed", value_title=t("attention.dot"))
+    if tab_scale.open:
+        with tab_scale:
+            step = "attention.step_scale_masked" if causal else "attention.step_scale"
+            st.markdown(t(step, sqrt_d_k=sqrt_d_k, root=d_k**0.5))
+            scores = att.scores[0]  # (seq_len, seq_len), −∞ where masked
+            name = f"Q Kᵀ / {sqrt_d_k}"
+            show.square(name, scores, labels, kind="signed", value_title=t("attention.score"))
 
 
 def query_table(row: QueryTrace, labels: list[str], sqrt_d_k: str) -> None:

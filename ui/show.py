@@ -73,7 +73,7 @@ def wide(matrix: charts.WideMatrix, name: str, **kwargs):
     move, a picture costs far less)."""
     rows, cols = matrix.values.shape
     square = rows == cols  # e.g. position × position: square cells, not stretched to the page
-    scale = image.to_unit_bound(matrix.values, matrix.kind)
+    scale = matrix.style.ends or 1.0  # signed: its largest |value|; weights: 1
     hover = "every" if matrix.shown == cols else "first"
     caption = (
         t(f"common.wide_caption_{matrix.kind}", cols=cols, bound=scale)
