@@ -35,7 +35,6 @@ from benchmarks.common import (
     MAX_HEADS,
     ROOT,
     Page,
-    group_rss_bytes,
     labels,
     median,
     slider_labels,
@@ -280,7 +279,7 @@ def measure_cold_start(browser, trials: int, sessions: int) -> tuple[ColdStart, 
                 if trial < trials - 1:
                     continue
                 time.sleep(1)
-                memory.rss_1 = group_rss_bytes(server.process.pid)
+                memory.rss_1 = server.rss_bytes()
                 memory.sessions = 1
                 if sessions <= 1:
                     continue
@@ -294,7 +293,7 @@ def measure_cold_start(browser, trials: int, sessions: int) -> tuple[ColdStart, 
                 memory.rss_30 = 0
                 for _ in range(4):  # settle, then keep the highest of a few readings
                     time.sleep(0.5)
-                    memory.rss_30 = max(memory.rss_30, group_rss_bytes(server.process.pid))
+                    memory.rss_30 = max(memory.rss_30, server.rss_bytes())
             finally:
                 for context in contexts:
                     context.close()

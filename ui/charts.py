@@ -62,11 +62,15 @@ class WideMatrix:
     built only when asked for (the page shows it in a box, drawn only while open)."""
 
     values: np.ndarray  # (rows, cols) the whole matrix
-    kind: str  # "weights" or "signed": the colour scale
     shown: int  # the part's columns: all of them, or the first HOVER_COLS of a wide matrix
     rows: list[str]
     cols: list[str]
-    style: CellStyle  # how to draw the part
+    style: CellStyle  # how to draw the part (and the picture's colour scale: style.kind)
+
+    @property
+    def kind(self) -> str:
+        """ "weights" or "signed": the colour scale of the picture and of the part."""
+        return self.style.kind
 
     def part(self) -> Chart:
         """A heatmap of the first `shown` columns, with hover values."""
@@ -165,7 +169,7 @@ def heatmap(
     large = values.shape[1] > MAX_COLS or values.shape[0] > MAX_ROWS
     if not select and (picture or large):  # a clickable chart keeps its marks
         shown = HOVER_COLS if values.shape[1] > MAX_COLS else values.shape[1]  # all, unless wide
-        return WideMatrix(values, kind, shown, list(rows), list(cols), style)
+        return WideMatrix(values, shown, list(rows), list(cols), style)
     return _cells(values, rows, cols, style)
 
 

@@ -9,7 +9,6 @@ import streamlit as st
 from core.pipeline import PipelineTrace
 from ui import show
 from ui.i18n import t
-from ui.show import size_text
 
 
 def _dot_label(text: str) -> str:
@@ -69,7 +68,9 @@ def stage_table(trace: PipelineTrace) -> None:
         pa.table(
             {
                 t("overview.col_stage"): [name for name, _, _ in stages],
-                t("overview.col_shape"): [f"({dims}) = ({size_text(a)})" for _, dims, a in stages],
+                t("overview.col_shape"): [
+                    f"({dims}) = ({show.size_text(a)})" for _, dims, a in stages
+                ],
                 t("overview.col_first"): [
                     _first_values(a[0] if a.ndim > 1 else a) for _, _, a in stages
                 ],
