@@ -1,4 +1,4 @@
-"""Korean and English text: short labels from content/<lang>/labels.toml, prose from Markdown.
+"""Korean and English text: short labels from content/<lang>/*.toml, prose from Markdown.
 
 Code holds keys (`t("embedding.title")`); the sentences live in content/. A missing key shows as
 ⟦key⟧ so a test (and a reader) can spot it.
@@ -30,9 +30,18 @@ def _flatten(table: dict, prefix: str = "") -> dict[str, str]:
 
 @functools.cache
 def labels(lang: str) -> dict[str, str]:
-    """Every short label of one language, as a flat {"page.key": text} table."""
-    with open(CONTENT / lang / "labels.toml", "rb") as f:
-        return _flatten(tomllib.load(f))
+    """Every short label of one language, as a flat {"page.key": text} table, read from every
+    .toml file of its folder (labels.toml, and one file per larger feature). A key defined in two
+    files is an error, not a silent override."""
+    flat: dict[str, str] = {}
+    for path in sorted((CONTENT / lang).glob("*.toml")):
+        with open(path, "rb") as f:
+            table = _flatten(tomllib.load(f))
+        twice = sorted(set(table) & set(flat))
+        if twice:
+            raise ValueError(f"{path.name} defines label keys defined already: {twice[:5]}")
+        flat.update(table)
+    return flat
 
 
 @functools.cache
