@@ -3,6 +3,9 @@
 Attention(Q, K, V) = softmax(Q Kᵀ / √d_k) V                       (§3.2.1)
 MultiHead(X) = Concat(head_1, ..., head_h) W_O,
     head_i = Attention(X W_Q_i, X W_K_i, X W_V_i)                  (§3.2.2)
+
+Every function takes one sentence x (seq_len, d_model) or a batch of sentences
+(batch, seq_len, d_model); a "..." in a shape comment is that optional batch axis.
 """
 
 from dataclasses import dataclass
@@ -43,24 +46,24 @@ class AttentionTrace:
 class Projections:
     """Queries, keys and values of every token, before they are split into heads."""
 
-    q: np.ndarray  # (seq_len, d_model) x @ w_q: what each token is looking for
-    k: np.ndarray  # (seq_len, d_model) x @ w_k: what each token offers to be found by
-    v: np.ndarray  # (seq_len, d_model) x @ w_v: what each token passes on when attended to
+    q: np.ndarray  # (..., seq_len, d_model) x @ w_q: what each token is looking for
+    k: np.ndarray  # (..., seq_len, d_model) x @ w_k: what each token offers to be found by
+    v: np.ndarray  # (..., seq_len, d_model) x @ w_v: what each token passes on when attended to
 
 
 @dataclass(frozen=True)
 class MultiHeadTrace:
-    """Every step of multi-head self-attention on one sentence."""
+    """Every step of multi-head self-attention on one sentence (or on each sentence of a batch)."""
 
-    q: np.ndarray  # (n_heads, seq_len, d_head)
-    k: np.ndarray  # (n_heads, seq_len, d_head)
-    v: np.ndarray  # (n_heads, seq_len, d_head)
-    dot_products: np.ndarray  # (n_heads, seq_len, seq_len) q·k before scaling
-    scores: np.ndarray  # (n_heads, seq_len, seq_len) scaled, masked entries -inf
-    weights: np.ndarray  # (n_heads, seq_len, seq_len) rows sum to 1
-    heads: np.ndarray  # (n_heads, seq_len, d_head) each head's output
-    concat: np.ndarray  # (seq_len, d_model) heads side by side
-    output: np.ndarray  # (seq_len, d_model) concat @ w_o
+    q: np.ndarray  # (..., n_heads, seq_len, d_head)
+    k: np.ndarray  # (..., n_heads, seq_len, d_head)
+    v: np.ndarray  # (..., n_heads, seq_len, d_head)
+    dot_products: np.ndarray  # (..., n_heads, seq_len, seq_len) q·k before scaling
+    scores: np.ndarray  # (..., n_heads, seq_len, seq_len) scaled, masked entries -inf
+    weights: np.ndarray  # (..., n_heads, seq_len, seq_len) rows sum to 1; blocked keys get 0
+    heads: np.ndarray  # (..., n_heads, seq_len, d_head) each head's output
+    concat: np.ndarray  # (..., seq_len, d_model) heads side by side
+    output: np.ndarray  # (..., seq_len, d_model) concat @ w_o
 
 
 def valid_head_counts(d_model: int, max_heads: int | None = None) -> list[int]:
@@ -99,6 +102,21 @@ def causal_mask(seq_len: int) -> np.ndarray:
     return np.triu(np.ones((seq_len, seq_len), dtype=bool), k=1)  # (seq_len, seq_len)
 
 
+def attention_mask(
+    seq_len: int, causal: bool = False, key_padding_mask: np.ndarray | None = None
+) -> np.ndarray | None:
+    """Which (query, key) pairs are blocked: later tokens if causal, and padding keys if given.
+
+    key_padding_mask (..., seq_len) is True for a key no query may look at (a PAD token).
+    Returns None when nothing is blocked.
+    """
+    mask = causal_mask(seq_len) if causal else None  # (seq_len, seq_len)
+    if key_padding_mask is not None:
+        keys = key_padding_mask[..., None, None, :]  # (..., 1, 1, seq_k): every head, every query
+        mask = keys if mask is None else mask | keys  # broadcasts to (..., 1, seq_q, seq_k)
+    return mask
+
+
 def softmax(scores: np.ndarray) -> np.ndarray:
     """Softmax over the last axis (the keys), stable; a fully blocked row gives all zeros."""
     row_max = scores.max(axis=-1, keepdims=True, initial=-np.inf)  # (..., seq_q, 1)
@@ -123,30 +141,45 @@ def scaled_dot_product_attention(
 
 
 def split_heads(x: np.ndarray, n_heads: int) -> np.ndarray:
-    """(seq_len, d_model) -> (n_heads, seq_len, d_head): head h takes columns h·d_head …"""
-    seq_len, d_model = x.shape
-    return x.reshape(seq_len, n_heads, d_model // n_heads).transpose(1, 0, 2)
+    """(..., seq_len, d_model) -> (..., n_heads, seq_len, d_head): head h gets columns h·d_head …"""
+    *batch, seq_len, d_model = x.shape
+    x = x.reshape(*batch, seq_len, n_heads, d_model // n_heads)  # (..., seq_len, n_heads, d_head)
+    return np.swapaxes(x, -3, -2)  # (..., n_heads, seq_len, d_head)
+
+
+def merge_heads(heads: np.ndarray) -> np.ndarray:
+    """(..., n_heads, seq_len, d_head) -> (..., seq_len, d_model): the heads side by side."""
+    *batch, n_heads, seq_len, d_head = heads.shape
+    side_by_side = np.swapaxes(heads, -3, -2)  # (..., seq_len, n_heads, d_head)
+    return side_by_side.reshape(*batch, seq_len, n_heads * d_head)  # (..., seq_len, d_model)
 
 
 def project(x: np.ndarray, params: MultiHeadParams) -> Projections:
     """Every token's query, key and value: three learned views of the same vector x."""
-    return Projections(q=x @ params.w_q, k=x @ params.w_k, v=x @ params.w_v)  # (seq_len, d_model)
+    return Projections(q=x @ params.w_q, k=x @ params.w_k, v=x @ params.w_v)  # (..., seq, d_model)
 
 
 def multi_head_attention(
-    x: np.ndarray, params: MultiHeadParams, causal: bool = False
+    x: np.ndarray,
+    params: MultiHeadParams,
+    causal: bool = False,
+    key_padding_mask: np.ndarray | None = None,
 ) -> MultiHeadTrace:
-    """Project x to q, k, v, attend in each head separately, concatenate, project with w_o."""
-    seq_len, d_model = x.shape
+    """Project x to q, k, v, attend in each head separately, concatenate, project with w_o.
+
+    x is (seq_len, d_model) or a batch (batch, seq_len, d_model); key_padding_mask (..., seq_len)
+    marks with True the keys no query may look at (padding): they get weight exactly 0.
+    """
+    seq_len, d_model = x.shape[-2:]
     check_sizes(d_model, params.n_heads)
-    proj = project(x, params)  # q, k, v: (seq_len, d_model)
-    q = split_heads(proj.q, params.n_heads)  # (n_heads, seq_len, d_head)
-    k = split_heads(proj.k, params.n_heads)  # (n_heads, seq_len, d_head)
-    v = split_heads(proj.v, params.n_heads)  # (n_heads, seq_len, d_head)
-    mask = causal_mask(seq_len) if causal else None
-    attn = scaled_dot_product_attention(q, k, v, mask)  # weights (n_heads, seq_len, seq_len)
-    concat = attn.output.transpose(1, 0, 2).reshape(seq_len, d_model)  # (seq_len, d_model)
-    output = concat @ params.w_o  # (seq_len, d_model)
+    proj = project(x, params)  # q, k, v: (..., seq_len, d_model)
+    q = split_heads(proj.q, params.n_heads)  # (..., n_heads, seq_len, d_head)
+    k = split_heads(proj.k, params.n_heads)  # (..., n_heads, seq_len, d_head)
+    v = split_heads(proj.v, params.n_heads)  # (..., n_heads, seq_len, d_head)
+    mask = attention_mask(seq_len, causal, key_padding_mask)
+    attn = scaled_dot_product_attention(q, k, v, mask)  # weights (..., n_heads, seq_len, seq_len)
+    concat = merge_heads(attn.output)  # (..., seq_len, d_model)
+    output = concat @ params.w_o  # (..., seq_len, d_model)
     return MultiHeadTrace(
         q, k, v, attn.dot_products, attn.scores, attn.weights, attn.output, concat, output
     )
