@@ -2,18 +2,18 @@
 
 import streamlit as st
 
-from ui import overview, show
+from ui import overview, tables, text
 from ui.i18n import t
 from ui.setup import PAGES, page
 
 settings = page("overview")
 trace = settings.trace()
 
-show.section("overview", "intro")
+text.section("overview", "intro")
 st.graphviz_chart(overview.pipeline_diagram())
 overview.sizes_caption(len(trace.tokens), settings.d_model, settings.n_heads, settings.d_head)
 st.subheader(t("overview.sentence"))
-show.tokens_table(trace.tokens)
+tables.tokens_table(trace.tokens)
 st.subheader(t("overview.stages"))
 overview.stage_table(trace)
 
@@ -22,6 +22,6 @@ for page_id, path, icon in PAGES[1:]:
     st.page_link(path, label=t(f"nav.{page_id}"), icon=icon)
     st.caption(t(f"overview.line_{page_id}"))
 
-show.section("overview", "self_vs_multi")
+text.section("overview", "self_vs_multi")
 with st.expander(t("glossary.title")):
-    show.section("glossary", "terms")
+    text.section("glossary", "terms")

@@ -227,7 +227,7 @@ def render(r: Results) -> str:
     out += [
         "",
         (
-            'Timed: `at.run()` after `number_input(key="sidebar_seed").set_value(…)`, the '
+            'Timed: `at.run()` after `number_input(key="shared_seed").set_value(…)`, the '
             "seed alternating between two values, so every rerun redraws every chart with new "
             "data while st.cache_data hits (the two warm-up reruns that fill it are not timed). "
             "Element protos: sum of `ByteSize()` of every element of the last rerun, main area "

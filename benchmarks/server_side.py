@@ -104,7 +104,7 @@ def time_page(page: Page, setting: str, reruns: int) -> RerunResult:
     """Median of `reruns` warm reruns, each one a "seed changed" rerun as a learner makes it.
 
     Set-up (not timed): session state = the setting, run app.py, switch_page, run. Then the seed
-    widget alternates between seed+1 and seed (`number_input(key="sidebar_seed").set_value`),
+    widget alternates between seed+1 and seed (`number_input(key="shared_seed").set_value`),
     so every rerun changes every chart's data, as moving a slider does; the first two reruns
     fill st.cache_data and are not timed, the timed ones hit the cache. Timed: `at.run()`.
     """
@@ -120,7 +120,7 @@ def time_page(page: Page, setting: str, reruns: int) -> RerunResult:
     base = int(at.session_state["shared_seed"])
     seeds = (base + 1, base) if base < 9999 else (base - 1, base)
     for i in range(2 + reruns):
-        at.number_input(key="sidebar_seed").set_value(seeds[i % 2])
+        at.number_input(key="shared_seed").set_value(seeds[i % 2])
         start = time.perf_counter()
         at.run()
         elapsed = time.perf_counter() - start

@@ -4,7 +4,7 @@ import streamlit as st
 
 from core.analysis import cosine_similarity, pca_2d
 from core.embedding import embed, lookup_table, token_row
-from ui import charts, engine, show
+from ui import charts, code, engine, matrices, tables, text
 from ui.i18n import t
 from ui.setup import page, table_words
 
@@ -13,38 +13,38 @@ trace = settings.trace()
 emb = trace.embedding
 labels = charts.token_labels(trace.tokens)
 
-show.section("embedding", "intro")
-show.formula(
+text.section("embedding", "intro")
+text.formula(
     r"x_i = E[\mathrm{id}(t_i)] \cdot \sqrt{d_{model}}, \quad "
     r"E \in \mathbb{R}^{\mathrm{vocab\_size} \times d_{model}}"
 )
 
 st.subheader(t("embedding.ids_title"))
-show.tokens_table(trace.tokens, emb.token_ids)
+tables.tokens_table(trace.tokens, emb.token_ids)
 
 # The table knows more words than the sentence uses: the sentence's rows are marked ▶.
 st.subheader(t("embedding.table_title"))
-show.section("embedding", "table")
+text.section("embedding", "table")
 others = table_words(exclude=emb.vocab)
 table = lookup_table(emb.vocab + others, settings.d_model, settings.seed)  # (rows, d_model)
 rows = [f"▶ {i}·{token}" for i, token in enumerate(emb.vocab)] + [f"  {w}" for w in others]
-show.matrix("E", table, "vocab_size, d_model", rows, row_title=t("embedding.vocab_row"))
+matrices.matrix("E", table, "vocab_size, d_model", rows, row_title=t("embedding.vocab_row"))
 st.caption(t("embedding.table_caption", used=len(emb.vocab), shown=len(rows)))
 
 st.subheader(t("embedding.vectors_title"))
-show.matrix("X_emb = E[ids] · √d_model", emb.vectors, "seq_len, d_model", labels)
+matrices.matrix("X_emb = E[ids] · √d_model", emb.vectors, "seq_len, d_model", labels)
 
 left, right = st.columns(2)
 with left:
     st.subheader(t("embedding.cosine_title"))
-    show.section("embedding", "cosine")
+    text.section("embedding", "cosine")
     similarity, projection = engine.embedding_views(settings.text, settings.d_model, settings.seed)
-    show.square("cos", similarity, labels, kind="signed", value_title=t("embedding.cosine"))
+    matrices.square("cos", similarity, labels, kind="signed", value_title=t("embedding.cosine"))
 with right:
     st.subheader(t("embedding.pca_title"))
-    show.vega(charts.scatter(projection.points, labels, x_title="PC 1", y_title="PC 2"))
+    matrices.vega(charts.scatter(projection.points, labels, x_title="PC 1", y_title="PC 2"))
     pc1, pc2 = projection.explained * 100
     st.caption(t("embedding.pca_caption", pc1=pc1, pc2=pc2))
 
-show.section("embedding", "untrained")
-show.code_that_ran(embed, lookup_table, token_row, cosine_similarity, pca_2d)
+text.section("embedding", "untrained")
+code.code_that_ran(embed, lookup_table, token_row, cosine_similarity, pca_2d)

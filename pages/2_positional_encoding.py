@@ -6,7 +6,7 @@ from core.analysis import position_similarity
 from core.experiments import order_change, order_experiment
 from core.pipeline import encode_positions
 from core.positional import column_waves, learned_encoding, sinusoidal_encoding, wavelength
-from ui import charts, order_view, show
+from ui import charts, code, matrices, order_view, text
 from ui.i18n import t
 from ui.setup import page
 
@@ -15,13 +15,13 @@ MAX_EXTRA = 32  # positions drawn past the sentence, so slow waves show even for
 
 settings = page("positional")
 d_model = settings.d_model
-show.section("positional", "intro")
-show.formula(
+text.section("positional", "intro")
+text.formula(
     r"PE_{(pos,\,2i)} = \sin\!\left(\frac{pos}{10000^{2i/d_{model}}}\right), \quad "
     r"PE_{(pos,\,2i+1)} = \cos\!\left(\frac{pos}{10000^{2i/d_{model}}}\right), \quad "
     r"\lambda_i = 2\pi \cdot 10000^{2i/d_{model}}"
 )
-show.section("positional", "sinusoidal")
+text.section("positional", "sinusoidal")
 
 kind = st.segmented_control(
     t("positional.kind"),
@@ -33,8 +33,8 @@ kind = st.segmented_control(
     help=t("positional.kind_help"),
 )
 if kind == "learned":
-    show.formula(r"PE_{pos} = P[pos], \quad P \in \mathbb{R}^{max\_len \times d_{model}}")
-    show.section("positional", "learned")
+    text.formula(r"PE_{pos} = P[pos], \quad P \in \mathbb{R}^{max\_len \times d_{model}}")
+    text.section("positional", "learned")
 trace = settings.trace(positional=kind)
 tokens, seq_len = trace.tokens, len(trace.tokens)
 
@@ -51,8 +51,8 @@ def encoding_table() -> None:
         seq_len + extra, d_model, kind, settings.seed
     )  # (n_positions, d_model)
     positions = charts.position_labels(tokens, seq_len + extra)
-    show.section("positional", "table")
-    show.matrix(
+    text.section("positional", "table")
+    matrices.matrix(
         "PE", pe_long, "n_positions, d_model", positions, row_title=t("positional.position_row")
     )
 
@@ -76,7 +76,7 @@ def encoding_table() -> None:
             ]
         else:
             names = [t("positional.wave_series_plain", dim=d) for d in wave_dims]
-        show.vega(
+        matrices.vega(
             charts.lines(
                 list(range(seq_len + extra)),
                 dict(zip(names, curves)),
@@ -85,12 +85,12 @@ def encoding_table() -> None:
                 series_title=t("common.dimension"),
             )
         )
-    show.section("positional", f"waves_{kind}")
+    text.section("positional", f"waves_{kind}")
 
     # Which positions look alike: the dot product of every pair of rows.
     st.subheader(t("positional.similarity_title"))
     similarity = position_similarity(pe_long)  # (n_positions, n_positions)
-    show.matrix(
+    matrices.matrix(
         "PE · PEᵀ",
         similarity,
         "n_positions, n_positions",
@@ -100,15 +100,15 @@ def encoding_table() -> None:
         col_title=t("positional.position_row"),
         value_title=t("positional.dot"),
     )
-    show.section("positional", f"similarity_{kind}")
+    text.section("positional", f"similarity_{kind}")
 
 
 encoding_table()
 
 # Embedding + encoding = the model's input.
 st.subheader(t("positional.input_title"))
-show.formula(r"X = E[\mathrm{ids}] \cdot \sqrt{d_{model}} + PE_{0:seq\_len}")
-show.section("positional", "input")
+text.formula(r"X = E[\mathrm{ids}] \cdot \sqrt{d_{model}} + PE_{0:seq\_len}")
+text.section("positional", "input")
 labels = charts.token_labels(tokens)
 for column, (name, label, matrix) in zip(
     st.columns(3),
@@ -120,15 +120,15 @@ for column, (name, label, matrix) in zip(
 ):
     with column:
         st.caption(t(f"positional.{label}"))
-        show.matrix(name, matrix, "seq_len, d_model", labels, picture=True)
+        matrices.matrix(name, matrix, "seq_len, d_model", labels, picture=True)
 
 st.subheader(t("positional.compare_title"))
-show.section("positional", "compare")
+text.section("positional", "compare")
 
 # The experiment: shuffle the sentence, with and without positional encoding.
 order_view.shuffle_experiment(tokens, d_model, settings.n_heads, settings.seed)
 
-show.code_that_ran(
+code.code_that_ran(
     sinusoidal_encoding,
     learned_encoding,
     encode_positions,

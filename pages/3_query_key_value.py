@@ -4,7 +4,7 @@ import streamlit as st
 
 from core.analysis import query_key_dots
 from core.attention import head_columns, init_params, project, token_qkv
-from ui import charts, show
+from ui import charts, code, matrices, tables, text
 from ui.i18n import t
 from ui.setup import page
 
@@ -15,18 +15,18 @@ labels = charts.token_labels(trace.tokens)
 seq_len, d_model = len(trace.tokens), settings.d_model
 
 
-show.section("qkv", "intro")
-show.formula(r"Q = X W_Q, \quad K = X W_K, \quad V = X W_V")
-show.formula(
+text.section("qkv", "intro")
+text.formula(r"Q = X W_Q, \quad K = X W_K, \quad V = X W_V")
+text.formula(
     rf"\underbrace{{X}}_{{({seq_len} \times {d_model})}} \cdot "
     rf"\underbrace{{W_Q}}_{{({d_model} \times {d_model})}} = "
     rf"\underbrace{{Q}}_{{({seq_len} \times {d_model})}}"
 )
-show.section("qkv", "formula")
+text.section("qkv", "formula")
 st.caption(t("qkv.weights_caption"))
 st.code(
     "\n".join(
-        show.shape_text(name, w, "d_model, d_model")
+        text.shape_text(name, w, "d_model, d_model")
         for name, w in (("W_Q", params.w_q), ("W_K", params.w_k), ("W_V", params.w_v))
     ),
     language=None,
@@ -35,18 +35,18 @@ st.caption(t("common.untrained_note"))
 
 # The input and its three projections, one tab each.
 st.subheader(t("qkv.matrices_title"))
-show.section("qkv", "matrices")
-matrices = (
+text.section("qkv", "matrices")
+views = (
     ("X", "tab_x", trace.x),
     ("Q", "tab_q", proj.q),
     ("K", "tab_k", proj.k),
     ("V", "tab_v", proj.v),
 )
-tabs = st.tabs([t(f"qkv.{m[1]}") for m in matrices], key="qkv_tab", on_change="rerun")
-for tab, (name, label, matrix) in zip(tabs, matrices):
+tabs = st.tabs([t(f"qkv.{m[1]}") for m in views], key="qkv_tab", on_change="rerun")
+for tab, (name, label, matrix) in zip(tabs, views):
     if tab.open:  # only the open tab is drawn and sent
         with tab:
-            show.matrix(name, matrix, "seq_len, d_model", labels)
+            matrices.matrix(name, matrix, "seq_len, d_model", labels)
 
 
 # One token's three vectors, next to what they are for. A fragment: picking another token
@@ -59,34 +59,34 @@ def one_token() -> None:
     )
     left, right = st.columns([1, 2])
     with left:
-        show.section("qkv", "token")
+        text.section("qkv", "token")
     with right:
         vectors = token_qkv(proj, i)  # (3, d_model): q_i, k_i, v_i
-        show.matrix(
+        matrices.matrix(
             "q_i, k_i, v_i", vectors, "3, d_model", ["q", "k", "v"], row_title=t("qkv.vector")
         )
         st.caption(t("qkv.numbers", shown=min(16, d_model), total=d_model))
         rows = [t("qkv.row_q"), t("qkv.row_k"), t("qkv.row_v")]
-        show.table(charts.number_table(vectors, rows))
+        tables.table(tables.number_table(vectors, rows))
 
     # A preview of the next page: this token's query against every key.
     st.subheader(t("qkv.dots_title"))
-    show.formula(r"q_i \cdot k_j = \sum_{d=1}^{d_{model}} q_{i,d}\, k_{j,d}")
+    text.formula(r"q_i \cdot k_j = \sum_{d=1}^{d_{model}} q_{i,d}\, k_{j,d}")
     dots = query_key_dots(proj.q, proj.k, i)  # (seq_len,)
-    show.chart(
+    matrices.chart(
         charts.bars(dots, labels, label_title=t("common.key_token"), value_title=t("qkv.dot")),
         "q_i · K",
         dots,
         "seq_len",
     )
-    show.section("qkv", "dots")
+    text.section("qkv", "dots")
 
 
 one_token()
 
 # How multi-head attention will cut these columns.
 st.subheader(t("qkv.heads_title"))
-show.section("qkv", "heads")
+text.section("qkv", "heads")
 st.caption(t("qkv.heads_caption", n_heads=settings.n_heads, d_head=settings.d_head))
 st.text(
     "\n".join(
@@ -95,4 +95,4 @@ st.text(
     )
 )
 
-show.code_that_ran(init_params, project, token_qkv, query_key_dots, head_columns)
+code.code_that_ran(init_params, project, token_qkv, query_key_dots, head_columns)

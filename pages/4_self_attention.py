@@ -9,7 +9,7 @@ from core.attention import (
     softmax,
 )
 from core.experiments import scaling_experiment
-from ui import attention_view, charts, engine, show
+from ui import attention_view, charts, code, engine, matrices, text
 from ui.i18n import t
 from ui.setup import page
 
@@ -17,12 +17,12 @@ D_KS = (4, 8, 16, 32, 64, 128, 256, 512)  # key sizes for the √d_k experiment
 N_KEYS = 16  # keys per row in that experiment
 
 settings = page("attention")
-show.section("attention", "intro")
-show.formula(
+text.section("attention", "intro")
+text.formula(
     r"\mathrm{Attention}(Q, K, V) = "
     r"\mathrm{softmax}\!\left(\frac{Q K^\top}{\sqrt{d_k}}\right) V"
 )
-show.section("attention", "one_head")
+text.section("attention", "one_head")
 
 causal = st.toggle(t("attention.causal"), key="attn_causal", help=t("attention.causal_help"))
 trace = engine.pipeline(settings.text, settings.d_model, 1, settings.seed, causal)
@@ -36,28 +36,21 @@ st.subheader(t("attention.steps_title"))
 attention_view.dot_and_scale_tabs(att, labels, settings.d_model, causal)
 
 st.markdown(t("attention.step_softmax"))
-pick = attention_view.follow_chart_pick("attn_pick", "pick", labels, "attn_query")
-show.square(
-    "A = softmax(·)",
-    att.weights[0],
-    labels,
-    select="pick",
-    on_select=pick,
-    key=attention_view.chart_key("attn_pick"),
-)
+picker = attention_view.RowPicker("attn_query", labels)
+picker.chart("A = softmax(·)", att.weights[0])
 st.caption(t("attention.click_hint"))
 st.markdown(t("attention.step_output"))
-show.matrix("O = A V", att.heads[0], "seq_len, d_model", labels, row_title=t("common.query_token"))
+matrices.matrix(
+    "O = A V", att.heads[0], "seq_len, d_model", labels, row_title=t("common.query_token")
+)
 
 st.subheader(t("attention.query_title"))
-show.section("attention", "query")
-i = attention_view.pick_index(
-    t("attention.query_pick"), "attn_query", labels, "attn_pick", help=t("attention.click_hint")
-)
+text.section("attention", "query")
+i = picker.selectbox(t("attention.query_pick"), help=t("attention.click_hint"))
 row = attend_one_query(q, k, v, i, causal)
 left, right = st.columns(2)
 with left:
-    show.chart(
+    matrices.chart(
         charts.bars(
             row.weights,
             labels,
@@ -72,21 +65,21 @@ with left:
 with right:
     attention_view.query_table(row, labels, sqrt_d_k)
 values, value_rows = attention_view.with_sum_row(row, labels)
-show.matrix(
+matrices.matrix(
     "w_j · v_j, Σ", values, "seq_len + 1, d_model", value_rows, row_title=t("attention.key_row")
 )
 st.caption(t("attention.sum_caption", i=i))  # the position only: user text stays out of Markdown
 
 st.subheader(t("attention.experiments_title"))
 st.markdown(t("attention.causal_title"))
-show.section("attention", "causal")
+text.section("attention", "causal")
 st.markdown(t("attention.scaling_title"))
-show.section("attention", "scaling")
+text.section("attention", "scaling")
 scaling = engine.scaling(D_KS, N_KEYS, settings.seed)
 with_s, without_s = t("attention.with_scaling"), t("attention.without_scaling")
 left, right = st.columns(2)
 with left:
-    show.vega(
+    matrices.vega(
         charts.lines_log2(
             scaling.d_k,
             {with_s: scaling.max_weight_scaled, without_s: scaling.max_weight_unscaled},
@@ -97,7 +90,7 @@ with left:
     )
 with right:
     uniform = [scaling.uniform_entropy] * len(scaling.d_k)
-    show.vega(
+    matrices.vega(
         charts.lines_log2(
             scaling.d_k,
             {
@@ -121,7 +114,7 @@ st.caption(
     )
 )
 
-show.code_that_ran(
+code.code_that_ran(
     multi_head_attention,
     scaled_dot_product_attention,
     softmax,

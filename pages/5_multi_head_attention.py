@@ -9,7 +9,7 @@ from core.attention import (
     scaled_dot_product_attention,
     split_heads,
 )
-from ui import attention_view, charts, engine, show
+from ui import attention_view, charts, code, engine, matrices, text
 from ui.i18n import t
 from ui.setup import page
 
@@ -22,16 +22,16 @@ heads = [t("multihead.head_n", h=h) for h in range(n_heads)]
 columns = head_columns(d_model, n_heads)  # [(first, last)] column of each head
 
 
-show.section("multihead", "intro")
-show.formula(
+text.section("multihead", "intro")
+text.formula(
     r"\mathrm{MultiHead}(X) = \mathrm{Concat}(\mathrm{head}_0, \dots, "
     r"\mathrm{head}_{h-1})\, W^O, \quad \mathrm{head}_i = "
     r"\mathrm{Attention}(X W^Q_i,\, X W^K_i,\, X W^V_i)"
 )
 
 st.subheader(t("multihead.grid_title"))
-show.section("multihead", "grid")
-show.head_grid("A", att.weights, labels, heads)
+text.section("multihead", "grid")
+matrices.head_grid("A", att.weights, labels, heads)
 
 st.subheader(t("multihead.distance_title"))
 if n_heads == 1:
@@ -45,9 +45,9 @@ else:
             f"{mean_head_distance(distance):.0%}",
             help=t("multihead.mean_distance_help"),
         )
-        show.section("multihead", "distance")
+        text.section("multihead", "distance")
     with right:
-        show.matrix(
+        matrices.matrix(
             "D",
             distance,
             "n_heads, n_heads",
@@ -60,8 +60,8 @@ else:
         )
 
 st.subheader(t("multihead.split_title"))
-show.section("multihead", "split")
-show.matrix("Q = X·W_Q", trace.projections.q, "seq_len, d_model", labels)
+text.section("multihead", "split")
+matrices.matrix("Q = X·W_Q", trace.projections.q, "seq_len, d_model", labels)
 st.caption(
     " · ".join(
         t("multihead.head_range", h=h, start=first, end=last)
@@ -73,7 +73,7 @@ st.caption(
 @st.fragment
 def one_head() -> None:
     """Pick a head: only this part reruns."""
-    h = attention_view.pick_index(t("multihead.pick_head"), "mha_head", heads)
+    h = attention_view.pick(t("multihead.pick_head"), "mha_head", heads)
     first, last = columns[h]
     left, right = st.columns(2)
     with left:  # the head's queries and keys: one tab each, only the open one is drawn
@@ -83,30 +83,30 @@ def one_head() -> None:
         if tab_q.open:
             with tab_q:
                 name = f"q_{h} = Q[:, {first}:{last + 1}]"
-                show.matrix(name, att.q[h], "seq_len, d_head", labels)
+                matrices.matrix(name, att.q[h], "seq_len, d_head", labels)
         if tab_k.open:
             with tab_k:
                 name = f"k_{h} = K[:, {first}:{last + 1}]"
-                show.matrix(name, att.k[h], "seq_len, d_head", labels)
+                matrices.matrix(name, att.k[h], "seq_len, d_head", labels)
     with right:
-        show.square(f"A_{h} = softmax(q_{h} k_{h}ᵀ / √{d_head})", att.weights[h], labels)
-    show.matrix(f"head_{h} = A_{h} v_{h}", att.heads[h], "seq_len, d_head", labels)
+        matrices.square(f"A_{h} = softmax(q_{h} k_{h}ᵀ / √{d_head})", att.weights[h], labels)
+    matrices.matrix(f"head_{h} = A_{h} v_{h}", att.heads[h], "seq_len, d_head", labels)
 
 
 one_head()
 
 st.subheader(t("multihead.concat_title"))
-show.section("multihead", "concat")
+text.section("multihead", "concat")
 tab_concat, tab_output = st.tabs(
     [t("multihead.tab_concat"), t("multihead.tab_output")], key="mha_tab", on_change="rerun"
 )
 if tab_concat.open:  # only the open tab is drawn and sent
     with tab_concat:
         name = f"Concat(head_0 … head_{n_heads - 1})"
-        show.matrix(name, att.concat, "seq_len, d_model", labels)
+        matrices.matrix(name, att.concat, "seq_len, d_model", labels)
 if tab_output.open:
     with tab_output:
-        show.matrix("Output = Concat · W_O", att.output, "seq_len, d_model", labels)
+        matrices.matrix("Output = Concat · W_O", att.output, "seq_len, d_model", labels)
 
 st.subheader(t("multihead.compare_title"))
 if n_heads == 1:
@@ -116,12 +116,12 @@ else:
     average = head_average(att.weights)  # (seq_len, seq_len)
     left, right = st.columns(2)
     with left:
-        show.square(t("multihead.single", d_model=d_model), single, labels)
+        matrices.square(t("multihead.single", d_model=d_model), single, labels)
     with right:
-        show.square(t("multihead.mean", n=n_heads, d_head=d_head), average, labels)
-    show.section("multihead", "compare")
+        matrices.square(t("multihead.mean", n=n_heads, d_head=d_head), average, labels)
+    text.section("multihead", "compare")
 
-show.code_that_ran(
+code.code_that_ran(
     multi_head_attention,
     split_heads,
     head_columns,

@@ -1,17 +1,16 @@
 """Chart builders: every spec is valid Vega-Lite (checked here once, not on every rerun), keeps
 token order, uses the fixed scales, and wide matrices become a picture."""
 
-import struct
-import zlib
+import base64
+import io
 
-import altair.vegalite.v6.schema.core as vl
+import altair as alt
 import numpy as np
 import pytest
-from altair.utils.schemapi import validate_jsonschema
+from PIL import Image
 
-from ui import charts, image
+from ui import charts, image, pictures
 
-SCHEMA = vl.load_schema()
 TOKENS = ["the", "cat", "saw", "the", "dog"]
 LABELS = charts.token_labels(TOKENS)
 RNG = np.random.default_rng(0)
@@ -24,12 +23,16 @@ def full_spec(chart: charts.Chart) -> dict:
     return {"data": {"values": records}, **chart.spec}
 
 
+def heat(values, rows, cols, **options) -> charts.Chart | charts.WideMatrix:
+    return charts.heatmap(values, rows, cols, charts.HeatmapOptions(**options))
+
+
 def builders():
     weights = RNG.dirichlet(np.ones(5), size=5)
     masked = np.where(np.triu(np.ones((5, 5), bool), 1), -np.inf, RNG.normal(size=(5, 5)))
     yield (
         "heatmap",
-        charts.heatmap(
+        heat(
             RNG.normal(size=(5, 8)),
             LABELS,
             list("abcdefgh"),
@@ -41,7 +44,7 @@ def builders():
     )
     yield (
         "weights",
-        charts.heatmap(
+        heat(
             weights,
             LABELS,
             LABELS,
@@ -54,7 +57,7 @@ def builders():
     )
     yield (
         "masked",
-        charts.heatmap(
+        heat(
             masked, LABELS, LABELS, kind="signed", row_title="q", col_title="k", value_title="s"
         ),
     )
@@ -78,7 +81,7 @@ def builders():
         ),
     )
     yield "scatter", charts.scatter(RNG.normal(size=(5, 2)), LABELS, x_title="x", y_title="y")
-    large = charts.heatmap(
+    large = heat(
         RNG.normal(size=(5, 80)),
         LABELS,
         [str(d) for d in range(80)],
@@ -92,11 +95,18 @@ def builders():
 
 @pytest.mark.parametrize(("name", "chart"), list(builders()))
 def test_every_builder_writes_valid_vega_lite(name, chart):
-    validate_jsonschema(full_spec(chart), SCHEMA)
+    alt.Chart.from_dict(full_spec(chart))  # validates against the Vega-Lite schema, or raises
+
+
+def test_an_invalid_spec_is_caught():
+    """The check above can fail: a misspelt mark type is rejected."""
+    spec = {"data": {"values": [{"a": 1}]}, "mark": {"type": "rectangle"}}
+    with pytest.raises(Exception):
+        alt.Chart.from_dict(spec)
 
 
 def test_token_axes_keep_sentence_order_and_repeated_words():
-    chart = charts.heatmap(
+    chart = heat(
         RNG.normal(size=(5, 5)),
         LABELS,
         LABELS,
@@ -120,7 +130,7 @@ def test_a_slider_move_keeps_the_spec_the_same():
 
     def spec(values, kind):
         cols = [str(d) for d in range(values.shape[1])]
-        return charts.heatmap(
+        return heat(
             values, LABELS, cols, kind=kind, row_title="q", col_title="d", value_title="v"
         ).spec
 
@@ -136,7 +146,7 @@ def test_a_slider_move_keeps_the_spec_the_same():
 
 
 def test_weights_use_a_fixed_zero_to_one_scale():
-    chart = charts.heatmap(
+    chart = heat(
         np.full((2, 2), 0.5),
         LABELS[:2],
         LABELS[:2],
@@ -150,7 +160,7 @@ def test_weights_use_a_fixed_zero_to_one_scale():
 
 def test_signed_values_use_a_diverging_scale_centred_on_zero():
     values = np.array([[-3.0, 1.0]])
-    chart = charts.heatmap(
+    chart = heat(
         values, ["a"], ["x", "y"], kind="signed", row_title="r", col_title="c", value_title="v"
     )
     color = chart.spec["encoding"]["color"]
@@ -164,7 +174,7 @@ def test_signed_values_use_a_diverging_scale_centred_on_zero():
 
 def test_masked_scores_are_never_shipped_as_numbers():
     values = np.array([[1.0, -np.inf], [0.5, 0.2]])
-    chart = charts.heatmap(
+    chart = heat(
         values,
         ["a", "b"],
         ["a", "b"],
@@ -181,7 +191,7 @@ def test_masked_scores_are_never_shipped_as_numbers():
 
 def test_a_wide_matrix_becomes_a_picture_and_a_hoverable_part():
     values = RNG.normal(size=(3, 200))
-    wide = charts.heatmap(
+    wide = heat(
         values,
         ["a", "b", "c"],
         [str(i) for i in range(200)],
@@ -195,53 +205,47 @@ def test_a_wide_matrix_becomes_a_picture_and_a_hoverable_part():
 
 
 def read_png(data: bytes) -> np.ndarray:
-    """A minimal PNG reader for what image.png writes: 8-bit RGB, filter 0, one IDAT."""
-    assert data[:8] == b"\x89PNG\r\n\x1a\n"
-    width, height = struct.unpack(">II", data[16:24])
-    idat = data.index(b"IDAT")
-    length = struct.unpack(">I", data[idat - 4 : idat])[0]
-    raw = np.frombuffer(zlib.decompress(data[idat + 4 : idat + 4 + length]), np.uint8)
-    rows = raw.reshape(height, 1 + 3 * width)
-    assert (rows[:, 0] == 0).all()
-    return rows[:, 1:].reshape(height, width, 3)
+    """A PNG's pixels as (height, width, 3) RGB, decoded by Pillow."""
+    return np.asarray(Image.open(io.BytesIO(data)).convert("RGB"))
 
 
 def test_the_picture_encodes_the_matrix_colours_exactly():
     values = np.array([[-2.0, 0.0, 2.0], [1.0, -np.inf, -1.0]])
-    pixels = image.matrix_image(values, "signed", cell_h=2, cell_w=3)
-    decoded = read_png(image.png(pixels))
+    indices = image.matrix_image(values, "signed", cell_h=2, cell_w=3)
+    data = pictures.png(indices, "signed")
+    assert Image.open(io.BytesIO(data)).mode == "P"  # one byte per pixel, through a palette
+    decoded = read_png(data)
     assert decoded.shape == (4, 9, 3)
-    assert (decoded == pixels).all()
     assert tuple(decoded[2, 3]) == image.MASKED_RGB  # the -inf cell is grey
-    assert tuple(decoded[0, 0]) == tuple(image.PALETTES["signed"][0])  # -2: the blue end
-    assert tuple(decoded[0, 8]) == tuple(image.PALETTES["signed"][255])  # +2: the orange end
+    assert tuple(decoded[0, 0]) == (0x13, 0x4B, 0x85)  # -2: the blue end
+    assert tuple(decoded[0, 8]) == (0x90, 0x4A, 0x07)  # +2: the orange end
+    assert tuple(decoded[0, 3]) == tuple(decoded[1, 5])  # a cell is 2 × 3 pixels of one colour
 
 
 def test_weights_picture_is_clipped_to_the_zero_one_scale():
-    pixels = image.matrix_image(np.array([[0.0, 1.0, 1.5]]), "weights", cell_h=1, cell_w=1)
+    indices = image.matrix_image(np.array([[0.0, 1.0, 1.5]]), "weights")
+    pixels = read_png(pictures.png(indices, "weights"))
     assert tuple(pixels[0, 0]) == (0x44, 0x01, 0x54)  # viridis' dark end
     assert tuple(pixels[0, 1]) == tuple(pixels[0, 2]) == (0xFD, 0xE7, 0x25)  # its yellow end
 
 
 def test_mosaic_places_pictures_in_reading_order_with_white_gaps():
-    pictures = [np.full((2, 3, 3), i, np.uint8) for i in range(5)]  # 5 flat pictures, 2 × 3
-    canvas = image.mosaic(pictures, columns=2, gap=1)
-    assert canvas.shape == (3 * 2 + 2, 2 * 3 + 1, 3)  # 3 rows of 2, gaps of 1
+    tiles = [np.full((2, 3), i, np.uint8) for i in range(5)]  # 5 flat pictures, 2 × 3
+    canvas = image.mosaic(tiles, columns=2, gap=1)
+    assert canvas.shape == (3 * 2 + 2, 2 * 3 + 1)  # 3 rows of 2, gaps of 1
     for i in range(5):
         top, left = (i // 2) * 3, (i % 2) * 4
         assert (canvas[top : top + 2, left : left + 3] == i).all()
-    assert (canvas[2, :] == 255).all() and (canvas[:, 3] == 255).all()  # the gaps
-    assert (canvas[6:, 4:] == 255).all()  # no sixth picture: white
+    assert (canvas[2, :] == image.WHITE).all() and (canvas[:, 3] == image.WHITE).all()  # gaps
+    assert (canvas[6:, 4:] == image.WHITE).all()  # no sixth picture: white
+    assert tuple(read_png(pictures.png(canvas, "weights"))[2, 0]) == image.WHITE_RGB
 
 
 def test_pictures_use_few_pixels_and_keep_their_shape():
     """One pixel per cell (a few for a wide matrix's rows); the browser enlarges them."""
-    import base64
-
-    from ui import show
 
     def size(values, square=False):
-        url = show._picture(values, "signed", square)
+        url = pictures.matrix_picture(values, "signed", square)
         return read_png(base64.b64decode(url.split(",", 1)[1])).shape[:2]
 
     assert size(RNG.normal(size=(32, 512))) == (32 * 4, 512)  # as drawn at 1024 × 256 before

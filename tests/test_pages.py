@@ -70,7 +70,7 @@ def test_sidebar_examples_box_draws_its_buttons_only_when_open():
     at.session_state["sidebar_examples"] = True
     at.run()
     next(b for b in at.sidebar.button if b.label == korean).click().run()
-    assert at.text_area(key="sidebar_text").value == korean
+    assert at.text_area(key="shared_text").value == korean
 
 
 @pytest.mark.parametrize("page_id", PAGE_IDS)
@@ -84,32 +84,32 @@ def test_over_long_sentence_is_cut_with_a_notice(page_id):
 @pytest.mark.parametrize("page_id", PAGE_IDS[1:])
 def test_settings_survive_a_page_switch(page_id):
     at = run_page("overview", "en")
-    at.text_area(key="sidebar_text").set_value("a b c d")
-    at.slider(key="sidebar_d_model").set_value(96)
+    at.text_area(key="shared_text").set_value("a b c d")
+    at.slider(key="shared_d_model").set_value(96)
     at.run()
-    at.select_slider(key="sidebar_n_heads").set_value(6)
-    at.number_input(key="sidebar_seed").set_value(7)
+    at.select_slider(key="shared_n_heads").set_value(6)
+    at.number_input(key="shared_seed").set_value(7)
     at.run()
     at.switch_page(PAGE_PATH[page_id])
     at.run()
     assert not at.exception
-    assert at.text_area(key="sidebar_text").value == "a b c d"
-    assert at.slider(key="sidebar_d_model").value == 96
-    assert at.select_slider(key="sidebar_n_heads").value == 6
-    assert at.number_input(key="sidebar_seed").value == 7
+    assert at.text_area(key="shared_text").value == "a b c d"
+    assert at.slider(key="shared_d_model").value == 96
+    assert at.select_slider(key="shared_n_heads").value == 6
+    assert at.number_input(key="shared_seed").value == 7
     at.switch_page("app.py")
     at.run()
-    assert at.slider(key="sidebar_d_model").value == 96
+    assert at.slider(key="shared_d_model").value == 96
 
 
 def test_head_choice_follows_d_model():
     at = run_page("overview", "en")
-    at.select_slider(key="sidebar_n_heads").set_value(16)
+    at.select_slider(key="shared_n_heads").set_value(16)
     at.run()
-    at.slider(key="sidebar_d_model").set_value(24)
+    at.slider(key="shared_d_model").set_value(24)
     at.run()
     assert not at.exception
-    heads = at.select_slider(key="sidebar_n_heads")
+    heads = at.select_slider(key="shared_n_heads")
     assert list(map(int, heads.options)) == [1, 2, 3, 4, 6, 8, 12]
     assert heads.value == 12  # the nearest head count that divides 24
 
@@ -123,24 +123,24 @@ def test_language_follows_the_browser():
 def test_switching_language_swaps_the_untouched_example_sentence():
     at = run_page("overview", "en")
     assert at.session_state["shared_text"] == labels("en")["example.default"]
-    at.button_group(key="sidebar_lang").set_value("ko").run()
+    at.button_group(key="shared_lang").set_value("ko").run()
     assert at.title[0].value == labels("ko")["overview.title"]
-    assert at.text_area(key="sidebar_text").value == labels("ko")["example.default"]
+    assert at.text_area(key="shared_text").value == labels("ko")["example.default"]
 
 
 def test_switching_language_keeps_a_sentence_the_learner_typed():
     at = run_page("overview", "en")
-    at.text_area(key="sidebar_text").set_value("my own words").run()
-    at.button_group(key="sidebar_lang").set_value("ko").run()
-    assert at.text_area(key="sidebar_text").value == "my own words"
+    at.text_area(key="shared_text").set_value("my own words").run()
+    at.button_group(key="shared_lang").set_value("ko").run()
+    assert at.text_area(key="shared_text").value == "my own words"
 
 
 def test_reset_restores_the_defaults():
     at = run_page("overview", "en", shared_d_model=128, shared_seed=5, shared_text="x y")
     next(b for b in at.button if b.label == labels("en")["settings.reset"]).click().run()
-    assert at.slider(key="sidebar_d_model").value == 64
-    assert at.number_input(key="sidebar_seed").value == 0
-    assert at.text_area(key="sidebar_text").value == labels("en")["example.default"]
+    assert at.slider(key="shared_d_model").value == 64
+    assert at.number_input(key="shared_seed").value == 0
+    assert at.text_area(key="shared_text").value == labels("en")["example.default"]
 
 
 @pytest.mark.parametrize("page_id", PAGE_IDS)
@@ -205,7 +205,7 @@ def test_a_large_head_grid_is_drawn_as_one_picture_of_all_heads():
     caption = labels("en")["multihead.grid_pictures"].format(cells=16 * 32 * 32, columns=4, last=15)
     assert caption in [img.caption for element in at.get("image") for img in element.proto.imgs]
     # The grid's picture: 4 × 4 heads of 32 × 32 cells, a pixel per cell, 1-pixel white gaps.
-    from tests.test_charts import read_png
+    from tests.test_charts import read_png  # Pillow decodes
 
     sizes = [read_png(base64.b64decode(url.split(",", 1)[1])).shape[:2] for url in urls]
     assert (4 * 32 + 3, 4 * 32 + 3) in sizes

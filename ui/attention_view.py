@@ -1,56 +1,83 @@
-"""Pieces of the attention pages: steps 1–2 as tabs, picking a token or a head, one query's numbers."""
+"""Pieces of the attention pages: steps 1–2 as tabs, picking a token or a head, one query's
+numbers."""
+
+import re
 
 import numpy as np
 import pyarrow as pa
 import streamlit as st
 
 from core.attention import MultiHeadTrace, QueryTrace
-from ui import show
+from ui import matrices, tables
 from ui.i18n import t
 
 
-def chart_key(base: str) -> str:
-    """The clickable heatmap's key. It changes each time the selectbox is used, so the chart
-    forgets its last click and a second click on that same row counts again."""
-    return f"{base}_{st.session_state.get(base + '_round', 0)}"
+def chosen(key: str, labels: list[str]) -> int:
+    """The position held under `key` (a label). A label that no longer exists (the sentence
+    changed) is replaced, before its box is drawn, by the one at the same position or the last."""
+    held = st.session_state.get(key)
+    if held is None:
+        return 0
+    if held not in labels:
+        number = re.search(r"\d+", str(held))  # "7·it" -> 7, "head 3" -> 3
+        position = int(number.group()) if number else 0
+        st.session_state[key] = held = labels[min(position, len(labels) - 1)]
+    return labels.index(held)
 
 
-def _next_round(base: str) -> None:
-    st.session_state[base + "_round"] = st.session_state.get(base + "_round", 0) + 1
+def pick(label: str, key: str, labels: list[str], help: str | None = None) -> int:
+    """A selectbox over labelled positions (tokens, heads); returns the chosen position. Its
+    value is the label itself, so it can never show an old sentence's token."""
+    chosen(key, labels)
+    return labels.index(st.selectbox(label, labels, key=key, help=help))
 
 
-def follow_chart_pick(chart_base: str, param: str, labels: list[str], target_key: str):
-    """An on_select callback: a click on a heatmap row sets the selectbox `target_key`.
+class RowPicker:
+    """A clickable weights heatmap and a selectbox that agree on one query token: the one key
+    `key` holds the choice; a click on a row writes into it; the chosen row is outlined."""
 
-    The selectbox holds the choice; a click writes into it, so the last action wins.
-    """
-    key = chart_key(chart_base)
+    def __init__(self, key: str, labels: list[str]):
+        self.key, self.labels = key, labels
+        # The chart's own key changes after each click, so a second click on the same row counts.
+        self._round = f"{key}_round"
 
-    def callback() -> None:
-        picked = st.session_state[key]["selection"].get(param) or []
+    def _chart_key(self) -> str:
+        return f"{self.key}_chart_{st.session_state.get(self._round, 0)}"
+
+    def _clicked(self) -> None:
+        picked = st.session_state[self._chart_key()]["selection"].get("pick") or []
         row = picked[0].get("row") if picked else None
-        if row in labels:
-            st.session_state[target_key] = labels.index(row)
+        if row in self.labels:
+            st.session_state[self.key] = row
+        st.session_state[self._round] = st.session_state.get(self._round, 0) + 1
 
-    return callback
+    def index(self) -> int:
+        """The chosen query's position."""
+        return chosen(self.key, self.labels)
 
+    def chart(self, name: str, weights: np.ndarray) -> None:
+        """The weights, queries down, with the chosen row outlined; a click picks a row."""
+        show = matrices.options(
+            kind="weights",
+            row_title=t("common.query_token"),
+            col_title=t("common.key_token"),
+            value_title=t("common.weight"),
+            select="pick",
+            marked_row=self.index(),
+        )
+        matrices.matrix(
+            name,
+            weights,
+            "seq_len, seq_len",
+            self.labels,
+            self.labels,
+            show,
+            on_select=self._clicked,
+            key=self._chart_key(),
+        )
 
-def pick_index(
-    label: str, key: str, labels: list[str], chart_base: str | None = None, help: str | None = None
-) -> int:
-    """A selectbox over positions 0 … n−1 shown by their labels; returns the position.
-
-    With `chart_base`, choosing here resets that clickable heatmap (see chart_key).
-    """
-    return st.selectbox(
-        label,
-        range(len(labels)),
-        key=key,
-        help=help,
-        format_func=labels.__getitem__,
-        on_change=_next_round if chart_base else None,
-        args=(chart_base,) if chart_base else None,
-    )
+    def selectbox(self, label: str, help: str | None = None) -> int:
+        return pick(label, self.key, self.labels, help)
 
 
 def dot_and_scale_tabs(att: MultiHeadTrace, labels: list[str], d_k: int, causal: bool) -> None:
@@ -65,21 +92,21 @@ def dot_and_scale_tabs(att: MultiHeadTrace, labels: list[str], d_k: int, causal:
         with tab_dot:
             st.markdown(t("attention.step_dot"))
             dots = att.dot_products[0]  # (seq_len, seq_len)
-            show.square("Q Kᵀ", dots, labels, kind="signed", value_title=t("attention.dot"))
+            matrices.square("Q Kᵀ", dots, labels, kind="signed", value_title=t("attention.dot"))
     if tab_scale.open:
         with tab_scale:
             step = "attention.step_scale_masked" if causal else "attention.step_scale"
             st.markdown(t(step, sqrt_d_k=sqrt_d_k, root=d_k**0.5))
             scores = att.scores[0]  # (seq_len, seq_len), −∞ where masked
             name = f"Q Kᵀ / {sqrt_d_k}"
-            show.square(name, scores, labels, kind="signed", value_title=t("attention.score"))
+            matrices.square(name, scores, labels, kind="signed", value_title=t("attention.score"))
 
 
 def query_table(row: QueryTrace, labels: list[str], sqrt_d_k: str) -> None:
     """Key by key: q·k_j, ÷ √d_k (or "masked"), and the weight, rounded to 4 decimals."""
     masked = t("attention.masked")
     scores = [masked if np.isneginf(s) else f"{s:.4f}" for s in row.scores]
-    show.table(
+    tables.table(
         pa.table(
             {
                 t("common.key_token"): labels,

@@ -1,12 +1,14 @@
 """Chart builders: pure functions (arrays, tokens) -> Chart, a Vega-Lite spec and its table.
 
-The specs are plain Vega-Lite dictionaries (the grammar Altair writes for us elsewhere): building
-one costs microseconds, where an Altair chart costs ~10 ms of schema validation on every rerun.
-tests/test_charts.py validates every builder's output against the Vega-Lite schema instead.
+Looking for Altair? The specs here are plain Vega-Lite dictionaries, the grammar Altair writes,
+built by hand on purpose: on the rerun path a heatmap costs ~0.4 ms this way against ~5 ms
+through Altair (measured), every slider move. tests/test_charts.py checks every builder's output
+with Altair's public `alt.Chart.from_dict` instead, once, in the tests.
 
 Attention weights use a fixed 0–1 sequential scale (viridis); signed values a diverging scale
-centred on 0 (blue–orange). Both are safe for colour-blind readers. Token axes are labelled
-"i·token" and kept in sentence order, so a repeated word keeps its own row.
+centred on 0, negative blue and positive orange (bars included). Both are safe for colour-blind
+readers. Token axes are labelled "i·token" and kept in sentence order, so a repeated word keeps
+its own row.
 """
 
 import json
@@ -20,6 +22,9 @@ from ui import image
 WEIGHTS_SCHEME = "viridis"
 SIGNED_SCHEME = "blueorange"
 MASKED_COLOR = "#d9d9d9"
+POSITIVE_COLOR = image.BLUE_ORANGE[-3]  # bars: positive orange, negative blue, as the heatmaps
+NEGATIVE_COLOR = image.BLUE_ORANGE[1]
+MARK_COLOR = "#d62728"  # the outline of a chosen row
 CELL = 20  # pixels per heatmap row
 AXIS_ROOM = 110  # pixels for the rotated column labels and the axis titles
 MAX_GRID_CELLS = 2048  # a head grid with more cells is drawn as a picture (see show.head_grid)
@@ -43,17 +48,18 @@ class Chart:
 
 
 @dataclass(frozen=True)
-class CellStyle:
-    """How a heatmap draws its cells (see heatmap): titles, colour scale, click, labels."""
+class HeatmapOptions:
+    """How a heatmap is drawn: one object for charts.heatmap and ui.matrices.matrix alike."""
 
-    kind: str  # "weights" (0–1) or "signed" (±, coloured by tone)
-    row_title: str
-    col_title: str
-    value_title: str
-    select: str | None  # the click selection's name: SVG marks with ARIA labels
-    masked_label: str
-    ends_labels: tuple[str, str]  # the legend's ends of a signed scale
-    ends: float | None  # signed: the |value| at the colour scale's ends
+    kind: str = "signed"  # "weights" (0–1) or "signed" (±, coloured by tone)
+    row_title: str = ""
+    col_title: str = ""
+    value_title: str = ""
+    select: str | None = None  # the click selection's name: SVG marks with ARIA labels
+    picture: bool = False  # draw as a picture whatever its size
+    masked_label: str = "masked (−∞)"
+    ends_labels: tuple[str, str] = ("−max", "+max")  # the legend's ends of a signed scale
+    marked_row: int | None = None  # a row drawn with a dark outline (the chosen query)
 
 
 @dataclass(frozen=True)
@@ -65,17 +71,18 @@ class WideMatrix:
     shown: int  # the part's columns: all of them, or the first HOVER_COLS of a wide matrix
     rows: list[str]
     cols: list[str]
-    style: CellStyle  # how to draw the part (and the picture's colour scale: style.kind)
+    options: HeatmapOptions  # how to draw the part (and the picture's colour scale: kind)
+    ends: float | None  # signed: the |value| at the colour scale's ends
 
     @property
     def kind(self) -> str:
         """ "weights" or "signed": the colour scale of the picture and of the part."""
-        return self.style.kind
+        return self.options.kind
 
     def part(self) -> Chart:
         """A heatmap of the first `shown` columns, with hover values."""
         shown = self.shown
-        return _cells(self.values[:, :shown], self.rows, self.cols[:shown], self.style)
+        return _cells(self.values[:, :shown], self.rows, self.cols[:shown], self.options, self.ends)
 
 
 def token_labels(tokens) -> list[str]:
@@ -133,47 +140,33 @@ def _scale(kind: str) -> dict:
 
 
 def heatmap(
-    values: np.ndarray,
-    rows: list[str],
-    cols: list[str],
-    *,
-    kind: str,
-    row_title: str,
-    col_title: str,
-    value_title: str,
-    select: str | None = None,
-    masked_label: str = "masked (−∞)",
-    ends_labels: tuple[str, str] = ("−max", "+max"),
-    picture: bool = False,
+    values: np.ndarray, rows: list[str], cols: list[str], options: HeatmapOptions
 ) -> Chart | WideMatrix:
     """A matrix as coloured cells with hover values (kind "weights": 0–1, "signed": ±).
 
     Masked entries (-inf) are drawn grey and read `masked_label` on hover, never as a number.
     Signed values are coloured by their tone (value ÷ largest |value|, the Chart's `ends`); the
-    legend's ends read `ends_labels` and the page writes the number (see show.chart).
-    A matrix wider than MAX_COLS or taller than MAX_ROWS, or any matrix when
-    `picture` is set, comes back as a WideMatrix (a picture and a hoverable part): thousands of
-    marks redraw too slowly on a slider move.
+    legend's ends read `ends_labels` and the page writes the number (see ui.matrices.chart).
+    A matrix wider than MAX_COLS or taller than MAX_ROWS, or any matrix when `picture` is set,
+    comes back as a WideMatrix (a picture and a hoverable part): thousands of marks redraw too
+    slowly on a slider move.
     """
-    style = CellStyle(
-        kind,
-        row_title,
-        col_title,
-        value_title,
-        select,
-        masked_label,
-        ends_labels,
-        # the whole matrix's ends, for its picture and its hoverable part alike
-        image.to_unit_bound(values, kind) if kind == "signed" else None,
-    )
+    # the whole matrix's ends, for its picture and its hoverable part alike
+    ends = image.to_unit_bound(values, options.kind) if options.kind == "signed" else None
     large = values.shape[1] > MAX_COLS or values.shape[0] > MAX_ROWS
-    if not select and (picture or large):  # a clickable chart keeps its marks
+    if not options.select and (options.picture or large):  # a clickable chart keeps its marks
         shown = HOVER_COLS if values.shape[1] > MAX_COLS else values.shape[1]  # all, unless wide
-        return WideMatrix(values, shown, list(rows), list(cols), style)
-    return _cells(values, rows, cols, style)
+        return WideMatrix(values, shown, list(rows), list(cols), options, ends)
+    return _cells(values, rows, cols, options, ends)
 
 
-def _cells(values: np.ndarray, rows: list[str], cols: list[str], style: CellStyle) -> Chart:
+def _cells(
+    values: np.ndarray,
+    rows: list[str],
+    cols: list[str],
+    style: HeatmapOptions,
+    ends: float | None,
+) -> Chart:
     """The heatmap itself: one rect per cell."""
     masked = np.isneginf(values)
     finite = np.where(masked, 0.0, values)
@@ -184,8 +177,8 @@ def _cells(values: np.ndarray, rows: list[str], cols: list[str], style: CellStyl
         "scale": _scale(style.kind),
         "title": style.value_title,
     }
-    if style.ends is not None:  # signed: the colour follows the tone, the tooltip the value
-        tone = np.clip(np.round(finite / style.ends, 3), -1.0, 1.0).astype(np.float32).ravel()
+    if ends is not None:  # signed: the colour follows the tone, the tooltip the value
+        tone = np.clip(np.round(finite / ends, 3), -1.0, 1.0).astype(np.float32).ravel()
         data = data.append_column("tone", pa.array(tone))
         low, high = (json.dumps(label) for label in style.ends_labels)
         color["field"] = "tone"
@@ -194,6 +187,14 @@ def _cells(values: np.ndarray, rows: list[str], cols: list[str], style: CellStyl
             "labelExpr": f"datum.value < 0 ? {low} : datum.value > 0 ? {high} : '0'",
         }
     value = {"field": "value", "type": "quantitative", "title": style.value_title, "format": ".4f"}
+    marks = {}
+    if style.marked_row is not None:  # the chosen row outlined; only the data says which
+        chosen = np.repeat(np.arange(len(rows)) == style.marked_row, len(cols))
+        data = data.append_column("marked", pa.array(chosen))
+        marks = {
+            "stroke": {"condition": {"test": "datum.marked", "value": MARK_COLOR}, "value": None},
+            "strokeWidth": {"condition": {"test": "datum.marked", "value": 2}, "value": 0},
+        }
     transform = []
     if masked.any():  # a masked cell reads the masked label, never a number
         data = data.append_column("masked", pa.array(masked.ravel()))
@@ -215,11 +216,10 @@ def _cells(values: np.ndarray, rows: list[str], cols: list[str], style: CellStyl
                 {"field": "col", "type": "nominal", "title": style.col_title},
                 value,
             ],
+            **marks,
         },
     }
-    if (
-        style.select
-    ):  # clickable: SVG marks with ARIA labels (what a click and a screen reader find)
+    if style.select:  # clickable: SVG marks with ARIA labels (what a click and a reader find)
         spec["params"] = [
             {
                 "name": style.select,
@@ -228,7 +228,7 @@ def _cells(values: np.ndarray, rows: list[str], cols: list[str], style: CellStyl
         ]
     else:
         spec.update(FAST)
-    return Chart(spec, data, style.ends)
+    return Chart(spec, data, ends)
 
 
 def head_grid(
@@ -318,8 +318,8 @@ def bars(
             "x": _nominal("label", label_title, labelAngle=-45),
             "y": y,
             "color": {
-                "condition": {"test": "datum.value >= 0", "value": "#3b75af"},
-                "value": "#ef8636",
+                "condition": {"test": "datum.value >= 0", "value": POSITIVE_COLOR},
+                "value": NEGATIVE_COLOR,
             },
             "tooltip": [
                 {"field": "label", "type": "nominal", "title": label_title},
@@ -419,26 +419,3 @@ def scatter(points: np.ndarray, labels: list[str], *, x_title: str, y_title: str
         ],
     }
     return Chart({**spec, **FAST}, data)
-
-
-ROW_NAMES = ""  # the header of a table's first column, which names its rows
-
-
-def token_rows(rows: dict[str, list]) -> pa.Table:
-    """Several rows of tokens (or numbers) as one wide table: the rows' names, then one column
-    per position. Built as Arrow, as Streamlit ships it (pandas took ~3 ms per table)."""
-    width = max((len(row) for row in rows.values()), default=0)
-    columns = {ROW_NAMES: list(rows)}
-    for i in range(width):
-        columns[str(i)] = [str(row[i]) if i < len(row) else "" for row in rows.values()]
-    return pa.table(columns)
-
-
-def number_table(values: np.ndarray, rows: list[str], max_cols: int = 16) -> pa.Table:
-    """A matrix as a table: the rows' names, then numbered columns (the first max_cols),
-    rounded to 4 decimals."""
-    shown = np.round(values[:, :max_cols].astype(np.float64), 4)  # (rows, ≤ max_cols)
-    columns = {ROW_NAMES: [str(row) for row in rows]}
-    for d in range(shown.shape[1]):
-        columns[str(d)] = pa.array(shown[:, d])
-    return pa.table(columns)

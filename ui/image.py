@@ -1,12 +1,10 @@
-"""A large matrix as a small picture: colour-mapped uint8 pixels instead of one mark per cell.
+"""A large matrix as a small picture: one colour index per cell instead of one mark per cell.
 
 A 32 × 512 heatmap drawn as Vega marks ships every cell and paints ~16 000 rectangles on each
-slider move; the same matrix as a PNG is a few tens of kilobytes and paints at once. The colours
-match the charts': viridis for 0–1 weights, Vega's blue–orange for signed values.
+slider move; the same matrix as a palette PNG (ui/pictures.py) is a few kilobytes and paints at
+once. The colours match the charts': viridis for 0–1 weights, Vega's blue–orange for signed
+values. Pure NumPy: what colour each cell gets, not how the file is written.
 """
-
-import struct
-import zlib
 
 import numpy as np
 
@@ -36,9 +34,13 @@ BLUE_ORANGE = (
     "#904a07",
 )
 MASKED_RGB = (217, 217, 217)
+WHITE_RGB = (255, 255, 255)
+LEVELS = 254  # colour steps of a scale; two more palette entries hold grey and white
+MASKED = LEVELS  # the palette index of a masked (−∞) cell
+WHITE = LEVELS + 1  # the palette index of the gaps between pictures
 
 
-def _palette(anchors: tuple[str, ...], n: int = 256) -> np.ndarray:
+def _palette(anchors: tuple[str, ...], n: int = LEVELS) -> np.ndarray:
     """(n, 3) uint8 colours running through the anchors."""
     rgb = np.array([[int(h[i : i + 2], 16) for i in (1, 3, 5)] for h in anchors], dtype=float)
     at = np.linspace(0, 1, len(anchors))
@@ -48,7 +50,12 @@ def _palette(anchors: tuple[str, ...], n: int = 256) -> np.ndarray:
     )
 
 
-PALETTES = {"weights": _palette(VIRIDIS), "signed": _palette(BLUE_ORANGE)}
+SCALES = {"weights": _palette(VIRIDIS), "signed": _palette(BLUE_ORANGE)}  # (LEVELS, 3) each
+# A picture's whole palette: the scale's colours, then grey (masked) and white (gaps).
+PALETTES = {
+    kind: np.vstack([scale, [MASKED_RGB, WHITE_RGB]]).astype(np.uint8)  # (256, 3)
+    for kind, scale in SCALES.items()
+}
 
 
 def to_unit_bound(values: np.ndarray, kind: str) -> float:
@@ -67,40 +74,20 @@ def to_unit(values: np.ndarray, kind: str) -> np.ndarray:
     return 0.5 + 0.5 * finite / to_unit_bound(values, kind)
 
 
-def matrix_image(values: np.ndarray, kind: str, cell_h: int = 8, cell_w: int = 2) -> np.ndarray:
-    """(rows·cell_h, cols·cell_w, 3) uint8 picture of a matrix; -inf (masked) cells grey."""
-    index = (to_unit(values, kind) * 255).round().astype(np.intp)  # (rows, cols)
-    pixels = PALETTES[kind][index]  # (rows, cols, 3)
-    pixels[np.isneginf(values)] = MASKED_RGB
-    return np.repeat(np.repeat(pixels, cell_h, axis=0), cell_w, axis=1)
+def matrix_image(values: np.ndarray, kind: str, cell_h: int = 1, cell_w: int = 1) -> np.ndarray:
+    """(rows·cell_h, cols·cell_w) uint8 palette indices of a matrix; -inf (masked) cells grey."""
+    index = (to_unit(values, kind) * (LEVELS - 1)).round().astype(np.uint8)  # (rows, cols)
+    index[np.isneginf(values)] = MASKED
+    return np.repeat(np.repeat(index, cell_h, axis=0), cell_w, axis=1)
 
 
 def mosaic(pictures: list[np.ndarray], columns: int, gap: int = 8) -> np.ndarray:
-    """Same-sized (h, w, 3) pictures in reading order, `columns` per row, on white with a gap."""
-    h, w, _ = pictures[0].shape
+    """Same-sized (h, w) pictures in reading order, `columns` per row, on white with a gap."""
+    h, w = pictures[0].shape
     n_rows = -(-len(pictures) // columns)
     n_cols = min(columns, len(pictures))
-    canvas = np.full((n_rows * (h + gap) - gap, n_cols * (w + gap) - gap, 3), 255, np.uint8)
+    canvas = np.full((n_rows * (h + gap) - gap, n_cols * (w + gap) - gap), WHITE, np.uint8)
     for i, picture in enumerate(pictures):
         top, left = (i // columns) * (h + gap), (i % columns) * (w + gap)
         canvas[top : top + h, left : left + w] = picture
     return canvas
-
-
-def png(pixels: np.ndarray) -> bytes:
-    """Encode (height, width, 3) uint8 pixels as a PNG file (no filter, zlib-compressed rows)."""
-    height, width, _ = pixels.shape
-    rows = np.concatenate(
-        [np.zeros((height, 1), np.uint8), pixels.reshape(height, width * 3)], axis=1
-    )  # (height, 1 + 3·width): filter byte 0, then RGB
-
-    def chunk(tag: bytes, body: bytes) -> bytes:
-        return struct.pack(">I", len(body)) + tag + body + struct.pack(">I", zlib.crc32(tag + body))
-
-    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)  # 8-bit RGB
-    return (
-        b"\x89PNG\r\n\x1a\n"
-        + chunk(b"IHDR", header)
-        + chunk(b"IDAT", zlib.compress(rows.tobytes(), 6))
-        + chunk(b"IEND", b"")
-    )

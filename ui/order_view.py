@@ -3,14 +3,14 @@
 import streamlit as st
 
 from core.experiments import order_change, order_matters
-from ui import charts, engine, show
+from ui import charts, engine, matrices, tables, text
 from ui.i18n import t
 
 
 def shuffle_experiment(tokens: tuple[str, ...], d_model: int, n_heads: int, seed: int) -> None:
     """Shuffle the sentence; compare attention's outputs with and without positional encoding."""
     st.subheader(t("positional.experiment_title"))
-    show.section("positional", "experiment")
+    text.section("positional", "experiment")
     if len(tokens) < 2:
         st.info(t("positional.need_two"))
         return
@@ -20,7 +20,7 @@ def shuffle_experiment(tokens: tuple[str, ...], d_model: int, n_heads: int, seed
         t("positional.shuffled"): list(order.shuffled),
         t("positional.came_from"): list(order.perm),
     }
-    show.table(charts.token_rows(rows))
+    tables.table(tables.token_rows(rows))
     gaps = (("gap_plain", order.gap_plain), ("gap_pe", order.gap_pe))
     for column, (name, gap) in zip(st.columns(2), gaps):
         with column:
@@ -37,5 +37,5 @@ def shuffle_experiment(tokens: tuple[str, ...], d_model: int, n_heads: int, seed
         label_title=t("positional.shuffled_token"),
         value_title=t("positional.change"),
     )
-    show.chart(figure, "|Δ output|", change, "seq_len")
-    show.section("positional", "experiment_after")
+    matrices.chart(figure, "|Δ output|", change, "seq_len")
+    text.section("positional", "experiment_after")

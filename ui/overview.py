@@ -7,7 +7,7 @@ import pyarrow as pa
 import streamlit as st
 
 from core.pipeline import PipelineTrace
-from ui import show
+from ui import tables, text
 from ui.i18n import t
 
 
@@ -64,12 +64,12 @@ def stage_table(trace: PipelineTrace) -> None:
         (t("overview.step_heads"), "n_heads × seq_len × d_head", att.heads),
         (t("overview.step_output"), "seq_len × d_model", att.output),
     ]
-    show.table(
+    tables.table(
         pa.table(
             {
                 t("overview.col_stage"): [name for name, _, _ in stages],
                 t("overview.col_shape"): [
-                    f"({dims}) = ({show.size_text(a)})" for _, dims, a in stages
+                    f"({dims}) = ({text.size_text(a)})" for _, dims, a in stages
                 ],
                 t("overview.col_first"): [
                     _first_values(a[0] if a.ndim > 1 else a) for _, _, a in stages

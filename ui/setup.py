@@ -1,7 +1,7 @@
-"""The set-up every page calls first: page config, sidebar (navigation and shared settings).
+"""The set-up every page calls first: page config, the sidebar (navigation and shared settings).
 
-The shared settings live in our own session-state keys prefixed `shared_`, so they survive page
-switches (Streamlit drops the state of widgets that a page does not draw).
+The shared settings are sidebar widgets whose keys start with `shared_`; each widget is the one
+source of truth for its value (see ui/state.py for how it survives page switches and restarts).
 """
 
 from dataclasses import dataclass
@@ -11,8 +11,8 @@ import streamlit as st
 from core.attention import valid_head_counts
 from core.pipeline import PipelineTrace
 from core.tokenizer import MAX_TOKENS, tokenize
-from ui import engine, show
-from ui.i18n import LANG_KEY, LANGS, browser_lang, labels, lang, t
+from ui import engine, pictures, state
+from ui.i18n import LANG_KEY, LANGS, labels, lang, t
 
 # (page id, script path, icon): the order of the sidebar and of the overview's list.
 PAGES = (
@@ -28,8 +28,76 @@ DEFAULT_HEADS = 4
 MAX_HEADS = 16
 SEED = {"min": 0, "max": 9999, "default": 0}
 EXAMPLES = ("example.animal", "example.korean", "example.cat", "example.bank")
-KEYS = ("shared_text", "shared_d_model", "shared_n_heads", "shared_seed")
 MAX_CHARS = 2000  # the sentence box takes at most this many characters
+
+
+def _default_text() -> str:
+    return labels(lang())["example.default"]
+
+
+def _parse_text(text: str) -> str:
+    if len(text) > MAX_CHARS:
+        raise ValueError(f"longer than {MAX_CHARS} characters")
+    return text
+
+
+def _parse_lang(code: str) -> str:
+    if code not in LANGS:
+        raise ValueError(f"unknown language {code!r}")
+    return code
+
+
+def _parse_d_model(text: str) -> int:
+    value = state.whole_number(D_MODEL["min"], D_MODEL["max"])(text)
+    if value % D_MODEL["step"]:
+        raise ValueError(f"d_model must be a multiple of {D_MODEL['step']}")
+    return value
+
+
+def _heads_for(d_model: int) -> list[int]:
+    return valid_head_counts(d_model, MAX_HEADS)
+
+
+LANG = state.remember(
+    state.Choice(LANG_KEY, "lang", lang, _parse_lang, lambda v: v in LANGS)
+)
+TEXT = state.remember(
+    state.Choice(
+        "shared_text",
+        "text",
+        _default_text,
+        _parse_text,
+        lambda v: isinstance(v, str) and len(v) <= MAX_CHARS,
+    )
+)
+D_MODEL_CHOICE = state.remember(
+    state.Choice(
+        "shared_d_model",
+        "d_model",
+        lambda: D_MODEL["default"],
+        _parse_d_model,
+        lambda v: state.is_whole(D_MODEL["min"], D_MODEL["max"])(v) and v % D_MODEL["step"] == 0,
+    )
+)
+HEADS = state.remember(
+    state.Choice(
+        "shared_n_heads",
+        "n_heads",
+        lambda: DEFAULT_HEADS,
+        state.whole_number(1, MAX_HEADS),
+        state.is_whole(1, MAX_HEADS),
+    )
+)
+SEED_CHOICE = state.remember(
+    state.Choice(
+        "shared_seed",
+        "seed",
+        lambda: SEED["default"],
+        state.whole_number(SEED["min"], SEED["max"]),
+        state.is_whole(SEED["min"], SEED["max"]),
+    )
+)
+SHARED = (LANG, TEXT, D_MODEL_CHOICE, HEADS, SEED_CHOICE)
 
 
 @dataclass(frozen=True)
@@ -49,56 +117,42 @@ class Settings:
     def trace(self, causal: bool = False, positional: str = "sinusoidal") -> PipelineTrace:
         return engine.pipeline(self.text, self.d_model, self.n_heads, self.seed, causal, positional)
 
-
-def _default_text(language: str) -> str:
-    return labels(language)["example.default"]
-
-
-def _init_state() -> None:
-    """Fill in missing settings: language from ?lang= or the browser, sentence from ?text=."""
-    state = st.session_state
-    if state.get(LANG_KEY) not in LANGS:
-        asked = st.query_params.get("lang", "")
-        state[LANG_KEY] = asked if asked in LANGS else browser_lang()
-    if "shared_text" not in state:
-        state["shared_text"] = st.query_params.get("text", _default_text(state[LANG_KEY]))
-    state["shared_text"] = str(state["shared_text"])[:MAX_CHARS]
-    state.setdefault("shared_d_model", D_MODEL["default"])
-    state.setdefault("shared_seed", SEED["default"])
-    heads = valid_head_counts(state["shared_d_model"], MAX_HEADS)
-    if state.get("shared_n_heads") not in heads:  # d_model changed: keep the nearest valid count
-        wanted = state.get("shared_n_heads", DEFAULT_HEADS)
-        state["shared_n_heads"] = min(heads, key=lambda h: (abs(h - wanted), h))
-
-
-# Streamlit forgets a widget's value when the learner switches pages, so each sidebar widget
-# (key "sidebar_x") is loaded from our own key ("shared_x") before it is drawn, and stores its
-# value back there when the learner changes it.
-def _load(name: str) -> str:
-    st.session_state[f"sidebar_{name}"] = st.session_state[f"shared_{name}"]
-    return f"sidebar_{name}"
-
-
-def _store(name: str) -> None:
-    st.session_state[f"shared_{name}"] = st.session_state[f"sidebar_{name}"]
+    def url_values(self) -> dict[str, object]:
+        """The settings by their names in the address bar."""
+        return {
+            "lang": self.lang,
+            "text": self.text,
+            "d_model": self.d_model,
+            "n_heads": self.n_heads,
+            "seed": self.seed,
+        }
 
 
 def _switch_language() -> None:
-    """Store the new language; swap the example sentence too if the learner had not typed one."""
-    old = st.session_state[LANG_KEY]
-    _store("lang")
-    if st.session_state.get("shared_text") == _default_text(old):
-        st.session_state["shared_text"] = _default_text(st.session_state[LANG_KEY])
+    """An untouched example sentence follows the language; a typed one stays."""
+    text = st.session_state.get(TEXT.key)
+    if text is None or text in {labels(code)["example.default"] for code in LANGS}:
+        st.session_state[TEXT.key] = _default_text()
+
+
+def _follow_d_model() -> None:
+    """A head count must divide d_model: keep the nearest one that does, and say so."""
+    d_model = st.session_state[D_MODEL_CHOICE.key]
+    wanted = st.session_state.get(HEADS.key, DEFAULT_HEADS)
+    heads = _heads_for(d_model)
+    if wanted not in heads:
+        nearest = min(heads, key=lambda h: (abs(h - wanted), h))
+        st.session_state[HEADS.key] = nearest
+        st.session_state["shared_heads_moved"] = (wanted, nearest, d_model)
 
 
 def _use_example(key: str) -> None:
-    st.session_state["shared_text"] = t(key)
+    st.session_state[TEXT.key] = t(key)
 
 
 def _reset() -> None:
-    for key in KEYS:
-        st.session_state.pop(key, None)
-    st.session_state["shared_text"] = _default_text(lang())
+    for choice in SHARED[1:]:  # the language stays
+        st.session_state[choice.key] = choice.default()
 
 
 def table_words(exclude, limit: int = 8) -> tuple[str, ...]:
@@ -114,89 +168,106 @@ def example_buttons(place: str) -> None:
         st.button(t(key), key=f"{place}_{key}", on_click=_use_example, args=(key,), width="stretch")
 
 
-def _sidebar() -> None:
+def _check_values() -> None:
+    """Before any widget is drawn: replace values the browser handed back that are unusable."""
+    for choice in SHARED:
+        state.check(choice)
+    d_model = st.session_state.get(D_MODEL_CHOICE.key, D_MODEL["default"])
+    heads = _heads_for(int(d_model))
+    if st.session_state.get(HEADS.key, DEFAULT_HEADS) not in heads:
+        _follow_d_model()
+
+
+def _sidebar() -> Settings:
     sb = st.sidebar
-    sb.segmented_control(
+    language = sb.segmented_control(
         t("settings.language"),
         LANGS,
-        key=_load("lang"),
+        key=LANG.key,
         required=True,
         on_change=_switch_language,
         format_func=lambda code: t(f"language.{code}"),
+        persist_state="session",
+        **state.start_value(LANG, "default"),
     )
     sb.header(t("nav.title"))
     for page_id, path, icon in PAGES:
         sb.page_link(path, label=t(f"nav.{page_id}"), icon=icon)
     sb.header(t("settings.title"))
-    sb.text_area(
+    text = sb.text_area(
         t("settings.sentence"),
-        key=_load("text"),
-        on_change=_store,
-        args=("text",),
+        key=TEXT.key,
         max_chars=MAX_CHARS,
         height=80,
         help=t("settings.sentence_help", max=MAX_TOKENS, chars=MAX_CHARS),
+        persist_state="session",
+        **state.start_value(TEXT),
     )
     examples = sb.expander(t("settings.examples"), key="sidebar_examples", on_change="rerun")
     if examples.open:  # drawn only while open: four buttons less on every rerun
         with examples:
             example_buttons("sidebar")
-    sb.slider(
+    d_model = sb.slider(
         t("settings.d_model"),
         D_MODEL["min"],
         D_MODEL["max"],
         step=D_MODEL["step"],
-        key=_load("d_model"),
-        on_change=_store,
-        args=("d_model",),
+        key=D_MODEL_CHOICE.key,
+        on_change=_follow_d_model,
         help=t("settings.d_model_help"),
+        persist_state="session",
+        **state.start_value(D_MODEL_CHOICE),
     )
-    heads = valid_head_counts(st.session_state["shared_d_model"], MAX_HEADS)
-    sb.select_slider(
+    n_heads = sb.select_slider(
         t("settings.n_heads"),
-        options=heads,
-        key=_load("n_heads"),
-        on_change=_store,
-        args=("n_heads",),
+        options=_heads_for(d_model),
+        key=HEADS.key,
         help=t("settings.n_heads_help"),
+        persist_state="session",
+        **state.start_value(HEADS),
     )
-    d_model, n_heads = st.session_state["shared_d_model"], st.session_state["shared_n_heads"]
     sb.caption(
         t("settings.d_head_live", d_model=d_model, n_heads=n_heads, d_head=d_model // n_heads)
     )
-    sb.number_input(
+    seed = sb.number_input(
         t("settings.seed"),
         SEED["min"],
         SEED["max"],
         step=1,
-        key=_load("seed"),
-        on_change=_store,
-        args=("seed",),
+        key=SEED_CHOICE.key,
         help=t("settings.seed_help"),
+        persist_state="session",
+        **state.start_value(SEED_CHOICE),
     )
     sb.button(t("settings.reset"), on_click=_reset, width="stretch")
+    return Settings(language, text, int(d_model), int(n_heads), int(seed))
+
+
+def _notices() -> None:
+    """Say what was changed behind the learner's back: a bad link value, a moved head count."""
+    bad = state.take_notices()
+    if bad:
+        st.info(t("common.link_fallback", names=", ".join(sorted(set(bad)))))
+    moved = st.session_state.pop("shared_heads_moved", None)
+    if moved:
+        st.info(t("settings.heads_moved", old=moved[0], new=moved[1], d_model=moved[2]))
 
 
 def page(page_id: str) -> Settings:
     """Draw the sidebar and the page title; stop with a friendly prompt if the sentence is empty."""
+    state.carry_over(page_id)
+    _check_values()
+    settings = _sidebar()
     st.set_page_config(page_title=f"{t(f'nav.{page_id}')} · Attention Playground", layout="wide")
-    _init_state()
-    show.picture_style()
-    _sidebar()
+    pictures.style()
     st.title(t(f"{page_id}.title"))
-    state = st.session_state
-    settings = Settings(
-        lang(),
-        state["shared_text"],
-        state["shared_d_model"],
-        state["shared_n_heads"],
-        int(state["shared_seed"]),
-    )
-    trace = settings.trace()
-    if not trace.tokens:
+    _notices()
+    state.sync_url(settings.url_values())
+    cut = tokenize(settings.text)  # the tokens only: the page computes the trace it needs
+    if not cut.tokens:
         st.info(t("common.empty_sentence"))
         example_buttons("main")
         st.stop()
-    if trace.truncated:
-        st.warning(t("common.truncated", n_found=trace.n_found, max=MAX_TOKENS))
+    if cut.truncated:
+        st.warning(t("common.truncated", n_found=cut.n_found, max=MAX_TOKENS))
     return settings
