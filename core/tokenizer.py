@@ -16,6 +16,23 @@ TAGS = ("\U000e0020", "\U000e007f")  # tag letters: spell out subdivision flags 
 
 INSIDE_WORD = (ZWJ, ZWNJ, "'", "\u2019")  # kept between two letters: می‌خواهم, didn't, it’s
 
+# Unicode's Default_Ignorable_Code_Point ranges (DerivedCoreProperties.txt): characters drawn
+# as nothing (zero-width space, BOM, soft hyphen, bidi isolates, variation selectors, tag
+# letters, Hangul fillers, ...). Inside a token some of them matter (a flag's tags, the emoji
+# variation selector); on their own they never make a token.
+INVISIBLE = (
+    (0x00AD, 0x00AD), (0x034F, 0x034F), (0x061C, 0x061C), (0x115F, 0x1160), (0x17B4, 0x17B5),
+    (0x180B, 0x180F), (0x200B, 0x200F), (0x202A, 0x202E), (0x2060, 0x206F), (0x3164, 0x3164),
+    (0xFE00, 0xFE0F), (0xFEFF, 0xFEFF), (0xFFA0, 0xFFA0), (0xFFF0, 0xFFF8), (0x1BCA0, 0x1BCA3),
+    (0x1D173, 0x1D17A), (0xE0000, 0xE0FFF),
+)  # fmt: skip
+
+
+def is_invisible(ch: str) -> bool:
+    """True for a default-ignorable character: one a reader cannot see."""
+    code = ord(ch)
+    return any(low <= code <= high for low, high in INVISIBLE)
+
 
 def _is_kept_format(ch: str) -> bool:
     """Format characters that belong inside a token: joiners, and the tags of a flag."""
@@ -113,7 +130,12 @@ def tokenize(text: str, max_tokens: int = MAX_TOKENS) -> TokenizeResult:
     """Tokens of `text`: split on whitespace, then punctuation split off; at most max_tokens."""
     if max_tokens < 0:
         raise ValueError(f"max_tokens must be 0 or more, not {max_tokens}")
-    tokens = [token for chunk in clean(text).split() for token in _split_chunk(chunk)]
+    tokens = [
+        token
+        for chunk in clean(text).split()
+        for token in _split_chunk(chunk)
+        if not all(map(is_invisible, token))  # invisible characters alone make no token
+    ]
     return TokenizeResult(
         tokens=tuple(tokens[:max_tokens]), truncated=len(tokens) > max_tokens, n_found=len(tokens)
     )

@@ -15,9 +15,8 @@ from tests.apptest import (
     run_page,
     shown_texts,
 )
-from ui.i18n import MISSING, labels
+from ui.i18n import LANGS, MISSING, labels
 
-LANGS = ("ko", "en")
 
 
 @pytest.mark.parametrize("settings", SETTINGS)
@@ -27,7 +26,8 @@ def test_page_runs_without_exception(page_id, lang, settings):
     at = run_page(page_id, lang, **SETTINGS[settings])
     assert not at.exception, [e.value for e in at.exception]
     assert at.title[0].value == labels(lang)[f"{page_id}.title"]
-    assert at.get("vega_lite_chart") or at.get("graphviz_chart") or page_id == "overview"
+    drawing = "graphviz_chart" if page_id == "overview" else "vega_lite_chart"
+    assert at.get(drawing), f"no {drawing} on {page_id}"
     marker = MISSING.split("{")[0]
     missing = [text for text in shown_texts(at) if marker in text]
     missing += [c.proto.spec for c in at.get("vega_lite_chart") if marker in c.proto.spec]

@@ -12,7 +12,7 @@ from pathlib import Path
 import streamlit as st
 
 CONTENT = Path(__file__).resolve().parent.parent / "content"
-LANGS = ("ko", "en")
+LANGS = ("ko", "en")  # a new language: its folder content/<code>/, and its code here
 LANG_KEY = "shared_lang"
 MISSING = "⟦{}⟧"
 
@@ -54,12 +54,14 @@ def prose_sections(lang: str, page: str) -> dict[str, str]:
 
 def lang() -> str:
     """The language in force: the sidebar's choice, else the browser's, else English."""
-    return st.session_state.get(LANG_KEY) or browser_lang()
+    chosen = st.session_state.get(LANG_KEY)
+    return chosen if chosen in LANGS else browser_lang()
 
 
 def browser_lang() -> str:
-    locale = st.context.locale or ""
-    return "ko" if locale.lower().startswith("ko") else "en"
+    """The browser's language if we have it ("ko-KR" -> "ko"), else English."""
+    code = (st.context.locale or "").split("-")[0].lower()
+    return code if code in LANGS else "en"
 
 
 def t(key: str, **values) -> str:

@@ -12,7 +12,7 @@ from core.attention import valid_head_counts
 from core.pipeline import PipelineTrace
 from core.tokenizer import MAX_TOKENS, tokenize
 from ui import engine, pictures, state
-from ui.i18n import LANG_KEY, LANGS, labels, lang, t
+from ui.i18n import LANG_KEY, LANGS, browser_lang, labels, lang, t
 
 # (page id, script path, icon): the order of the sidebar and of the overview's list.
 PAGES = (
@@ -58,8 +58,17 @@ def _heads_for(d_model: int) -> list[int]:
     return valid_head_counts(d_model, MAX_HEADS)
 
 
+def _parse_heads(text: str) -> int:
+    """A head count from a link: it must divide the d_model drawn just before it."""
+    value = state.whole_number(1, MAX_HEADS)(text)
+    d_model = st.session_state.get("shared_d_model", D_MODEL["default"])
+    if value not in _heads_for(d_model):
+        raise ValueError(f"{value} heads do not divide d_model = {d_model}")
+    return value
+
+
 LANG = state.remember(
-    state.Choice(LANG_KEY, "lang", lang, _parse_lang, lambda v: v in LANGS)
+    state.Choice(LANG_KEY, "lang", browser_lang, _parse_lang, lambda v: v in LANGS)
 )
 TEXT = state.remember(
     state.Choice(
@@ -83,8 +92,11 @@ HEADS = state.remember(
     state.Choice(
         "shared_n_heads",
         "n_heads",
-        lambda: DEFAULT_HEADS,
-        state.whole_number(1, MAX_HEADS),
+        lambda: min(
+            _heads_for(st.session_state.get("shared_d_model", D_MODEL["default"])),
+            key=lambda h: (abs(h - DEFAULT_HEADS), h),
+        ),
+        _parse_heads,
         state.is_whole(1, MAX_HEADS),
     )
 )

@@ -9,6 +9,7 @@ import json
 import pytest
 from app_page import expect, not_drawn, template_pattern
 
+from ui.i18n import LANGS
 from ui.setup import PAGES
 
 pytestmark = pytest.mark.browser
@@ -16,7 +17,6 @@ pytestmark = pytest.mark.browser
 PAGE_PARAMS = [pytest.param(page_id, path, id=page_id) for page_id, path, _ in PAGES]
 PAGE_IDS = [page_id for page_id, _, _ in PAGES]
 PATHS = {page_id: path for page_id, path, _ in PAGES}
-LANGS = ("ko", "en")
 # Pages with a chart drawn from the heads: they must redraw when the head count changes (the
 # positional page's shuffle experiment, the multi-head page). Page 4 uses one head on purpose;
 # on every page the sidebar's d_head caption must follow.

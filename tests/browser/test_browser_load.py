@@ -31,6 +31,7 @@ from app_page import (
     template_pattern,
 )
 
+from ui.i18n import LANGS
 from ui.setup import PAGES
 
 pytestmark = pytest.mark.browser
@@ -123,7 +124,7 @@ async def _crowd(executable: str, url: str) -> list[dict]:
         )
         try:
             learners = [
-                _learner(browser, url, *PAGES[i % len(PAGES)][:2], ("ko", "en")[i % 2])
+                _learner(browser, url, *PAGES[i % len(PAGES)][:2], LANGS[i % len(LANGS)])
                 for i in range(LEARNERS)
             ]
             return await asyncio.gather(*learners)

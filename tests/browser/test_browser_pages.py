@@ -9,12 +9,12 @@ import re
 import pytest
 from app_page import ARTIFACTS, not_drawn
 
+from ui.i18n import LANGS
 from ui.setup import PAGES
 
 pytestmark = pytest.mark.browser
 
 PAGE_PARAMS = [pytest.param(page_id, path, id=page_id) for page_id, path, _ in PAGES]
-LANGS = ("ko", "en")
 SCREENSHOTS = ARTIFACTS / "screenshots"
 MAX_SCREENSHOT_HEIGHT = 16_000  # pixels; taller pages are cut there
 
