@@ -9,8 +9,8 @@ from core.attention import (
     MultiHeadTrace,
     Projections,
     init_params,
+    merge_heads,
     multi_head_attention,
-    project,
 )
 from core.embedding import EmbeddingTrace, embed
 from core.positional import learned_encoding, sinusoidal_encoding
@@ -58,6 +58,9 @@ def run_pipeline(
     emb = embed(cut.tokens, d_model, seed)  # vectors (seq_len, d_model)
     pe = encode_positions(len(cut.tokens), d_model, positional, seed)  # (seq_len, d_model)
     x = emb.vectors + pe  # (seq_len, d_model)
+    attention = multi_head_attention(x, params, causal)  # projects x once, inside
+    # Q, K, V before the split into heads: the heads put side by side again (no new product)
+    q, k, v = (merge_heads(a) for a in (attention.q, attention.k, attention.v))
     return PipelineTrace(
         tokens=cut.tokens,
         truncated=cut.truncated,
@@ -66,6 +69,6 @@ def run_pipeline(
         positional=pe,
         x=x,
         params=params,
-        projections=project(x, params),
-        attention=multi_head_attention(x, params, causal),
+        projections=Projections(q, k, v),  # (seq_len, d_model) each
+        attention=attention,
     )
