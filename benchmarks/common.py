@@ -128,12 +128,17 @@ def _stop(process: subprocess.Popen) -> None:
 
 @contextmanager
 def streamlit_server(
-    script: Path, cwd: Path, log: Path | None = None, watch: bool = True, timeout: float = 60
+    script: Path,
+    cwd: Path,
+    log: Path | None = None,
+    watch: bool = True,
+    timeout: float = 60,
+    port: int | None = None,
 ):
-    """`streamlit run script` on a free port of 127.0.0.1 in its own process group, which is
-    stopped as a whole at exit. Its output goes to `log` (default: discarded). `watch`: keep
-    Streamlit's file watcher, as a learner's `streamlit run` has it (tests turn it off)."""
-    port = free_port()
+    """`streamlit run script` on a free port (or `port`) of 127.0.0.1 in its own process group,
+    which is stopped as a whole at exit. Its output goes to `log` (default: discarded). `watch`:
+    keep Streamlit's file watcher, as a learner's `streamlit run` has it (tests turn it off)."""
+    port = port or free_port()
     command = [
         sys.executable,
         "-m",

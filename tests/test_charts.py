@@ -5,6 +5,7 @@ import base64
 import io
 
 import altair as alt
+import jsonschema
 import numpy as np
 import pytest
 from PIL import Image
@@ -57,9 +58,7 @@ def builders():
     )
     yield (
         "masked",
-        heat(
-            masked, LABELS, LABELS, kind="signed", row_title="q", col_title="k", value_title="s"
-        ),
+        heat(masked, LABELS, LABELS, kind="signed", row_title="q", col_title="k", value_title="s"),
     )
     yield (
         "grid",
@@ -101,7 +100,7 @@ def test_every_builder_writes_valid_vega_lite(name, chart):
 def test_an_invalid_spec_is_caught():
     """The check above can fail: a misspelt mark type is rejected."""
     spec = {"data": {"values": [{"a": 1}]}, "mark": {"type": "rectangle"}}
-    with pytest.raises(Exception):
+    with pytest.raises(jsonschema.ValidationError, match="rectangle"):
         alt.Chart.from_dict(spec)
 
 

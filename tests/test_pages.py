@@ -18,7 +18,6 @@ from tests.apptest import (
 from ui.i18n import LANGS, MISSING, labels
 
 
-
 @pytest.mark.parametrize("settings", SETTINGS)
 @pytest.mark.parametrize("lang", LANGS)
 @pytest.mark.parametrize("page_id", PAGE_IDS)

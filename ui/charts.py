@@ -161,11 +161,7 @@ def heatmap(
 
 
 def _cells(
-    values: np.ndarray,
-    rows: list[str],
-    cols: list[str],
-    style: HeatmapOptions,
-    ends: float | None,
+    values: np.ndarray, rows: list[str], cols: list[str], style: HeatmapOptions, ends: float | None
 ) -> Chart:
     """The heatmap itself: one rect per cell."""
     masked = np.isneginf(values)

@@ -118,15 +118,16 @@ def test_sliders_redraw_charts_and_survive_navigation(open_app, page_id, path, l
 
 @pytest.mark.parametrize("lang", LANGS)
 def test_picking_a_query_token_updates_the_detail_view(open_app, lang):
-    """The list (key attn_query) and a click on the weights heatmap (key attn_pick) both pick
-    the query token whose row the detail view (bars, table, sum) explains."""
+    """The list (key attn_query) and a click on the weights heatmap (key attn_query_chart_<n>)
+    both pick the query token whose row the detail view (bars, table, sum) explains."""
     app = open_app("attention", PATHS["attention"], lang)
     page = app.page
-    # The heatmap's key gets a suffix (attn_pick_<n>) so that it forgets an old click.
-    query, pick = page.locator(".st-key-attn_query"), page.locator('[class*="st-key-attn_pick"]')
+    # The heatmap's key gets a suffix (attn_query_chart_<n>) so that it forgets an old click.
+    query = page.locator(".st-key-attn_query")
+    pick = page.locator('[class*="st-key-attn_query_chart"]')
     if query.count() == 0 or pick.count() == 0:
-        pytest.fail("the self-attention page has no widget with key attn_query / attn_pick")
-    before = _prints(app.wait_charts_settled(), skip_key="attn_pick")
+        pytest.fail("the self-attention page has no widget with key attn_query / its chart")
+    before = _prints(app.wait_charts_settled(), skip_key="attn_query_chart")
 
     # 1. Choose the third token from the list.
     combo = query.get_by_role("combobox")
@@ -136,7 +137,9 @@ def test_picking_a_query_token_updates_the_detail_view(open_app, lang):
     chosen = option.inner_text().strip()
     option.click()
     expect(combo).to_have_value(chosen)
-    by_list = _prints(app.wait_charts_changed(before, "attn_pick"), skip_key="attn_pick")
+    by_list = _prints(
+        app.wait_charts_changed(before, "attn_query_chart"), skip_key="attn_query_chart"
+    )
     assert by_list != before, f"choosing {chosen!r} in the list changed no chart"
     app.wait_idle()
 
@@ -154,7 +157,9 @@ def test_picking_a_query_token_updates_the_detail_view(open_app, lang):
     assert row != chosen
     cells.last.click()
     expect(combo).to_have_value(row, timeout=30_000)  # set by the rerun the click started
-    by_click = _prints(app.wait_charts_changed(by_list, "attn_pick"), skip_key="attn_pick")
+    by_click = _prints(
+        app.wait_charts_changed(by_list, "attn_query_chart"), skip_key="attn_query_chart"
+    )
     assert by_click != by_list, f"clicking row {row!r} changed no chart"
     app.wait_idle()
     assert app.problems() == []
