@@ -159,7 +159,7 @@ def _shuffle_gaps(trace: PipelineTrace) -> tuple[float, float, int]:
 
 def _positional(trace: PipelineTrace) -> tuple[Exercise, ...]:
     tokens, (n, d) = trace.tokens, trace.x.shape
-    pos, col, wave_col, last = min(3, n - 1), 2 if d > 2 else 0, 4 if d > 4 else 0, n - 1
+    pos, col, wave_col, middle = n - 1, 2 if d > 2 else 0, 4 if d > 4 else 0, n // 2
 
     def value() -> Solution:
         pair, exponent = col // 2, 2 * (col // 2) / d
@@ -173,7 +173,7 @@ def _positional(trace: PipelineTrace) -> tuple[Exercise, ...]:
 
     def self_dot() -> Solution:
         similarity = position_similarity(sinusoidal_encoding(n, d))  # (seq_len, seq_len)
-        return Solution(float(similarity[last, last]), {"pairs": d // 2})
+        return Solution(float(similarity[middle, middle]), {"pairs": d // 2})
 
     def shuffle() -> Solution:
         plain, with_pe, moved = _shuffle_gaps(trace)
@@ -184,7 +184,13 @@ def _positional(trace: PipelineTrace) -> tuple[Exercise, ...]:
     return (
         Exercise("pe_value", "number", {"pos": pos, "token": tokens[pos], "col": col}, value, 0.01),
         Exercise("pe_wavelength", "number", {"col": wave_col, "d_model": d}, wave, 0.1),
-        Exercise("pe_self_dot", "number", {"pos": last, "token": tokens[last]}, self_dot, 0.01),
+        Exercise(
+            "pe_self_dot",
+            "number",
+            {"pos": middle, "token": tokens[middle], "d_model": d},
+            self_dot,
+            0.01,
+        ),
         Exercise("pe_shuffle", "predict", sizes, shuffle, options=SHUFFLE),
     )
 
