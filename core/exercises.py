@@ -238,7 +238,7 @@ def _attention(trace: PipelineTrace) -> tuple[Exercise, ...]:
     row = attend_one_query(proj.q, proj.k, proj.v, last)  # the last query: no mask changes it
 
     def max_weight() -> Solution:
-        return Solution(float(row.weights.max()), {"key": int(row.weights.argmax())})
+        return Solution(float(row.weights.max()), {"best": int(row.weights.argmax())})
 
     def causal() -> Solution:
         before = scaled_dot_product_attention(proj.q, proj.k, proj.v).weights  # (seq, seq)
@@ -285,7 +285,7 @@ def _multihead(trace: PipelineTrace) -> tuple[Exercise, ...]:
 
     def max_weight() -> Solution:
         weights = att.weights[head, last]  # (seq_len,) one query's row in one head
-        return Solution(float(weights.max()), {"key": int(weights.argmax())})
+        return Solution(float(weights.max()), {"best": int(weights.argmax())})
 
     def one_vs_many() -> Solution:
         single = scaled_dot_product_attention(proj.q, proj.k, proj.v).weights  # d_k = d_model
