@@ -6,7 +6,7 @@ from core.analysis import query_key_dots
 from core.attention import head_columns, init_params, project, token_qkv
 from ui import charts, code, matrices, tables, text
 from ui.i18n import t
-from ui.setup import page
+from ui.setup import page, page_end
 
 settings = page("qkv")
 trace = settings.trace()
@@ -96,3 +96,4 @@ st.text(
 )
 
 code.code_that_ran(init_params, project, token_qkv, query_key_dots, head_columns)
+page_end("qkv", trace)

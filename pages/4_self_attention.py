@@ -11,7 +11,7 @@ from core.attention import (
 from core.experiments import scaling_experiment
 from ui import attention_view, charts, code, engine, matrices, text
 from ui.i18n import t
-from ui.setup import page
+from ui.setup import page, page_end
 
 D_KS = (4, 8, 16, 32, 64, 128, 256, 512)  # key sizes for the √d_k experiment
 N_KEYS = 16  # keys per row in that experiment
@@ -121,3 +121,4 @@ code.code_that_ran(
     attend_one_query,
     scaling_experiment,
 )
+page_end("attention", engine.pipeline(settings.text, settings.d_model, 1, settings.seed))

@@ -11,7 +11,7 @@ from core.attention import (
 )
 from ui import attention_view, charts, code, engine, matrices, text
 from ui.i18n import t
-from ui.setup import page
+from ui.setup import page, page_end
 
 settings = page("multihead")
 trace = settings.trace()
@@ -130,3 +130,4 @@ code.code_that_ran(
     mean_head_distance,
     head_average,
 )
+page_end("multihead", trace)

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import re
 import time
-import tomllib
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -103,20 +102,11 @@ CHARTS_JS = r"""(selector) => {
 
 
 def labels(lang: str) -> dict[str, str]:
-    """The app's short labels in one language, flat ("settings.d_model" -> text), read from TOML."""
-    with open(ROOT / "content" / lang / "labels.toml", "rb") as f:
-        table = tomllib.load(f)
+    """The app's short labels in one language, flat ("settings.d_model" -> text): every .toml
+    of content/<lang>/, read as the app reads them."""
+    from ui.i18n import labels as app_labels
 
-    def flatten(table: dict, prefix: str) -> dict[str, str]:
-        flat = {}
-        for name, value in table.items():
-            if isinstance(value, dict):
-                flat.update(flatten(value, f"{prefix}{name}."))
-            else:
-                flat[f"{prefix}{name}"] = str(value)
-        return flat
-
-    return flatten(table, "")
+    return app_labels(lang)
 
 
 def template_pattern(template: str) -> re.Pattern:

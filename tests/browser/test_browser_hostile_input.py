@@ -136,14 +136,20 @@ def korean_context(browser):
 
 @pytest.mark.parametrize("case", CASE_PARAMS)
 def test_hostile_url_parameters(korean_context, app_server, case):
-    """?text=<case>&lang=<case>: the sentence is the case (cut at 2000 characters), the unknown
-    language falls back to the browser's (Korean here)."""
+    """?text=<case>&lang=<case>: the sentence is the case, the unknown language falls back to the
+    browser's (Korean here) with a notice; a text longer than the box allows falls back to the
+    example sentence, with the same notice."""
     page = korean_context.new_page()  # a new tab: a new session, which reads the URL
     try:
         app = AppPage(page, app_server.url, "ko")
         app.open("overview", OVERVIEW, urlencode({"text": case.text, "lang": case.text}))
-        _expect_shown_as_text(app, case)
-        expect(app.sentence_box()).to_have_value(case.text[:MAX_CHARS])
+        notice = app.text["common.link_fallback"].split("{")[0]
+        app.wait_for_text(notice.strip())
+        if len(case.text) > MAX_CHARS:
+            expect(app.sentence_box()).to_have_value(app.text["example.default"])
+        else:
+            _expect_shown_as_text(app, case)
+            expect(app.sentence_box()).to_have_value(case.text)
         _expect_unharmed(app)
         _expect_still_working(app)
     finally:
