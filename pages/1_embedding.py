@@ -6,7 +6,7 @@ from core.analysis import cosine_similarity, pca_2d
 from core.embedding import embed, lookup_table, token_row
 from ui import charts, code, engine, matrices, tables, text
 from ui.i18n import t
-from ui.setup import page, table_words
+from ui.setup import page, page_end, table_words
 
 settings = page("embedding")
 trace = settings.trace()
@@ -48,3 +48,4 @@ with right:
 
 text.section("embedding", "untrained")
 code.code_that_ran(embed, lookup_table, token_row, cosine_similarity, pca_2d)
+page_end("embedding", trace)

@@ -8,7 +8,7 @@ from core.pipeline import encode_positions
 from core.positional import column_waves, learned_encoding, sinusoidal_encoding, wavelength
 from ui import charts, code, matrices, order_view, text
 from ui.i18n import t
-from ui.setup import page
+from ui.setup import page, page_end
 
 KINDS = ("sinusoidal", "learned")
 MAX_EXTRA = 32  # positions drawn past the sentence, so slow waves show even for short text
@@ -138,3 +138,4 @@ code.code_that_ran(
     order_experiment,
     order_change,
 )
+page_end("positional", settings.trace())
