@@ -1,6 +1,6 @@
 """One sentence through every step: tokens → embedding → + position → multi-head attention."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 
 import numpy as np
 
@@ -13,6 +13,7 @@ from core.attention import (
     multi_head_attention,
 )
 from core.embedding import EmbeddingTrace, embed
+from core.model import ModelParams, forward
 from core.positional import learned_encoding, sinusoidal_encoding
 from core.tokenizer import MAX_TOKENS, tokenize
 
@@ -69,6 +70,44 @@ def run_pipeline(
         positional=pe,
         x=x,
         params=params,
+        projections=Projections(q, k, v),  # (seq_len, d_model) each
+        attention=attention,
+    )
+
+
+class UnknownWords(ValueError):
+    """The sentence has words a trained model never saw: it has no embedding row for them."""
+
+    def __init__(self, words: tuple[str, ...]):
+        super().__init__(f"not in the model's vocabulary: {', '.join(words)}")
+        self.words = words
+
+
+def trained_pipeline(
+    params: ModelParams, vocab: tuple[str, ...], text: str, layer: int = 0
+) -> PipelineTrace:
+    """The same trace as run_pipeline, from a trained model's own numbers: its embedding table
+    (ids from its fixed vocabulary), its learned positions, and block `layer`'s input x, its
+    W_Q, W_K, W_V, W_O and its attention. The model adds no √d_model factor (scale 1)."""
+    cut = tokenize(text, params.config.seq_len)  # the model reads at most seq_len tokens
+    index = {token: i for i, token in enumerate(vocab)}
+    unknown = tuple(dict.fromkeys(token for token in cut.tokens if token not in index))
+    if unknown:
+        raise UnknownWords(unknown)
+    token_ids = np.array([index[token] for token in cut.tokens], dtype=np.int64)  # (seq_len,)
+    model = forward(params, token_ids[None, :])  # a batch of one sentence
+    block = model.layers[layer]
+    first = {f.name: getattr(block.attention, f.name)[0] for f in fields(MultiHeadTrace)}
+    attention = MultiHeadTrace(**first)  # the one sentence: (n_heads, seq_len, ...)
+    q, k, v = (merge_heads(a) for a in (attention.q, attention.k, attention.v))
+    return PipelineTrace(
+        tokens=cut.tokens,
+        truncated=cut.truncated,
+        n_found=cut.n_found,
+        embedding=EmbeddingTrace(vocab, token_ids, params.w_e, model.embedding[0], 1.0),
+        positional=model.positions,  # (seq_len, d_model) learned rows of w_pos
+        x=block.x[0],  # (seq_len, d_model) what this block reads: for block 0, E + positions
+        params=params.attention_params(layer),
         projections=Projections(q, k, v),  # (seq_len, d_model) each
         attention=attention,
     )
