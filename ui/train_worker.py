@@ -11,14 +11,14 @@ import os
 os.environ.setdefault("OMP_NUM_THREADS", "1")  # one core for training, before NumPy loads
 os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 
-import time  # noqa: E402
+import time
 
-import numpy as np  # noqa: E402
+import numpy as np
 
-from core.model import ModelConfig, forward  # noqa: E402
-from core.tasks import TASKS  # noqa: E402
-from core.tokenizer import tokenize  # noqa: E402
-from core.training import Progress, train  # noqa: E402
+from core.model import ModelConfig, forward
+from core.tasks import TASKS
+from core.tokenizer import tokenize
+from core.training import Progress, train
 
 REPORT_EVERY = 0.4  # seconds between progress reports
 
