@@ -1,9 +1,10 @@
 """“Check yourself” at the end of a concept page: exercises built from the learner's own numbers.
 
-Each exercise is one small form: the prompt, an answer box and Check. Feedback comes at once: right,
-or "not yet" with a hint that names the section holding the answer; after a wrong try, Show me
-gives the worked answer with the engine's numbers. A prediction shows its experiment's numbers once
-answered. The section is a fragment, so Check reruns it alone, not the page's charts.
+Each exercise is one small form: an answer box labelled with the prompt, and Check. Feedback
+comes at once: right, or "not yet" with a hint that names the section holding the answer; after
+a wrong try, Show me gives the worked answer with the engine's numbers. A prediction shows its
+experiment's numbers once answered. The section is a fragment: Check reruns it alone, not the
+page's charts.
 
 Progress lives in st.session_state[PROGRESS]; solved_count(), total_count(), page_done() and
 start_over() are for a progress display elsewhere (the sidebar).
@@ -124,48 +125,26 @@ def _answer_text(exercise: Exercise, tokens: tuple[str, ...]) -> str:
     return f"{answer:.4f}" if isinstance(answer, float) else str(answer)
 
 
-def _input(exercise: Exercise, tokens: tuple[str, ...]) -> None:
-    """The answer box: text for a shape, a number box, or the options (none chosen at first)."""
-    key, hidden = f"ex_{exercise.id}", "collapsed"
-    label = t("exercises.guess" if exercise.kind == "predict" else "exercises.answer")
+def _input(exercise: Exercise, prompt: str, tokens: tuple[str, ...]) -> None:
+    """The answer box, labelled with the prompt: text for a shape, a number box, or the options
+    (none chosen at first). A widget with a key keeps its identity when its label changes."""
+    common = {"key": f"ex_{exercise.id}"}
     if exercise.kind == "shape":
-        placeholder = t("exercises.shape_placeholder")
-        st.text_input(label, key=key, placeholder=placeholder, label_visibility=hidden)
-        return
-    if exercise.kind == "number":
+        st.text_input(prompt, placeholder=t("exercises.shape_placeholder"), **common)
+    elif exercise.kind == "number":
         step, digits = (exercise.tolerance, "%.4f") if exercise.tolerance else (1, "%d")
         placeholder = t("exercises.number_placeholder")
         st.number_input(
-            label,
-            value=None,
-            step=step,
-            format=digits,
-            key=key,
-            placeholder=placeholder,
-            label_visibility=hidden,
+            prompt, value=None, step=step, format=digits, placeholder=placeholder, **common
         )
-        return
-    shown = {option: _option_text(exercise, option, tokens) for option in exercise.options}
-    if isinstance(exercise.options[0], int):  # tokens: a select box shows text as text
-        st.selectbox(
-            t("exercises.pick"),
-            exercise.options,
-            index=None,
-            key=key,
-            format_func=shown.__getitem__,
-            placeholder=t("exercises.pick"),
-            label_visibility=hidden,
-        )
-    else:  # our own option labels (a radio reads Markdown)
-        st.radio(
-            label,
-            exercise.options,
-            index=None,
-            key=key,
-            format_func=shown.__getitem__,
-            horizontal=True,
-            label_visibility=hidden,
-        )
+    else:
+        shown = {option: _option_text(exercise, option, tokens) for option in exercise.options}
+        common["format_func"] = shown.__getitem__
+        if isinstance(exercise.options[0], int):  # tokens: a select box shows text as text
+            placeholder = t("exercises.pick")
+            st.selectbox(prompt, exercise.options, index=None, placeholder=placeholder, **common)
+        else:  # our own option labels (a radio reads them as Markdown)
+            st.radio(prompt, exercise.options, index=None, horizontal=True, **common)
 
 
 def _check(name: str, exercise: Exercise) -> None:
@@ -221,8 +200,7 @@ def _exercise(page_id: str, exercise: Exercise, tokens: tuple[str, ...]) -> None
     if name in _progress()["solved"]:
         prompt = f":green[✓ {t('exercises.solved')}] · {prompt}"
     with st.form(f"ex_{exercise.id}_form"):
-        st.markdown(prompt)
-        _input(exercise, tokens)
+        _input(exercise, prompt, tokens)
         st.form_submit_button(
             t("exercises.check"),
             key=f"ex_{exercise.id}_check",
@@ -240,7 +218,6 @@ def check_yourself(page_id: str, trace: PipelineTrace) -> None:
     progress["visited"].add(page_id)
     if progress.pop("fresh", False):
         st.rerun(scope="app")
-    st.subheader(t("exercises.title"))
-    st.caption(t("exercises.intro"))
+    st.subheader(t("exercises.title"), help=t("exercises.intro"))
     for exercise in _exercises(page_id, trace):
         _exercise(page_id, exercise, trace.tokens)
