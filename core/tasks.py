@@ -37,7 +37,7 @@ class Task:
     name: str
     vocab: tuple[str, ...]  # (vocab_size,) token of each id
     seq_len: int
-    draw: Callable[[np.random.Generator, int, str], Batch]  # (rng, n, split) -> Batch
+    sampler: Callable[[np.random.Generator, int, str], Batch]  # (rng, n, split) -> Batch
     examples: tuple[str, ...]  # a few inputs for the page, as text tokenize() splits
     d_model: int
     n_heads: int
@@ -69,7 +69,7 @@ class Task:
         """n random examples from the "train" or the held-out "test" split."""
         if split not in ("train", "test"):
             raise ValueError(f"split must be 'train' or 'test', not {split!r}")
-        return self.draw(rng, n, split)
+        return self.sampler(rng, n, split)
 
 
 # --- digit tasks ---------------------------------------------------------------------------
@@ -154,6 +154,10 @@ def with_particle(word: str, after_consonant: str, after_vowel: str) -> str:
     return word + (after_consonant if has_final_consonant(word) else after_vowel)
 
 
+def english_slots(agent: str, place: str, adjective: str) -> dict[str, str]:
+    return {"agent": agent, "place": place, "adjective": adjective}
+
+
 def korean_slots(agent: str, place: str, adjective: str) -> dict[str, str]:
     return {
         "agent_topic": with_particle(agent, "은", "는"),
@@ -184,11 +188,7 @@ WORDS = {
         agent_adjectives=("tired", "scared", "sleepy", "hungry", "lazy", "nervous"),
         place_adjectives=("wide", "busy", "icy", "crowded", "flooded", "slippery"),
         pronouns=("it",),
-        slots=lambda agent, place, adjective: {
-            "agent": agent,
-            "place": place,
-            "adjective": adjective,
-        },
+        slots=english_slots,
     ),
     "coreference_ko": CoreferenceWords(
         KO_TEMPLATES,
@@ -309,12 +309,14 @@ COREFERENCE_EXAMPLES = {
         "The animal didn't cross the street because it was too wide",
         "In the end the dog did not cross the road because it was too scared",
         "After a long walk, the horse refused to cross the bridge because it was too icy",
+        "The horse didn't cross the square because it was too wide",  # held out: never trained on
     ),
     "coreference_ko": (
         "그 동물은 길을 건너지 않았다. 왜냐하면 그것이 너무 피곤했기 때문이다.",
         "그 동물은 길을 건너지 않았다. 왜냐하면 그것이 너무 넓었기 때문이다.",
         "개가 도로를 건너려고 하지 않았다. 그것이 너무 겁먹었기 때문이다.",
         "어제 그 고양이는 결국 다리를 건너지 못했다. 그것은 너무 미끄러웠기 때문이다.",
+        "그 소는 고속도로를 건너지 않았다. 왜냐하면 그것이 너무 넓었기 때문이다.",  # held out
     ),
 }
 
@@ -329,15 +331,16 @@ def coreference_task(name: str, **defaults) -> Task:
     return Task(name, vocab, seq_len, coreference_sampler(name), examples, **defaults)
 
 
+# Every task trains the same small model; steps are about twice what reaching 95% takes.
 SMALL = {"d_model": 32, "n_heads": 4, "n_layers": 2, "lr": 3e-3, "batch_size": 64}
 TASKS: dict[str, Task] = {
     "previous": digit_task(
-        "previous", 8, previous_targets, ("3 1 4 1 5 9 2 6", "0 0 7 7 0 0 7 7"), steps=300, **SMALL
+        "previous", 8, previous_targets, ("3 1 4 1 5 9 2 6", "0 0 7 7 0 0 7 7"), steps=150, **SMALL
     ),
     "reverse": digit_task(
-        "reverse", 8, reverse_targets, ("3 1 4 1 5 9 2 6", "1 2 3 4 5 6 7 8"), steps=300, **SMALL
+        "reverse", 8, reverse_targets, ("3 1 4 1 5 9 2 6", "1 2 3 4 5 6 7 8"), steps=150, **SMALL
     ),
-    "sort": digit_task("sort", 6, sort_targets, ("3 1 4 1 5 9", "9 8 7 6 5 4"), steps=600, **SMALL),
-    "coreference_en": coreference_task("coreference_en", steps=300, **SMALL),
-    "coreference_ko": coreference_task("coreference_ko", steps=300, **SMALL),
+    "sort": digit_task("sort", 6, sort_targets, ("3 1 4 1 5 9", "9 8 7 6 5 4"), steps=300, **SMALL),
+    "coreference_en": coreference_task("coreference_en", steps=200, **SMALL),
+    "coreference_ko": coreference_task("coreference_ko", steps=200, **SMALL),
 }
