@@ -1,14 +1,14 @@
-"""The backward pass of attention, by hand: each function undoes one function of core/attention.py.
+"""Attention's backward pass, by hand: each function undoes one function of core/attention.py.
 
 Given dL/d(output) of a forward step, a backward step returns dL/d(input) (and dL/d(weights)).
-It reuses what the forward step kept in its trace, so nothing is computed twice. The pieces of
-the rest of the model (embedding, MLP, unembedding, loss) have their backward in core/model.py,
-next to their forward.
+It reuses what the forward step kept in its trace, so nothing is computed twice. The rest of
+the model (embedding, residual stream, unembedding, loss) has its backward in core/model.py,
+next to its forward; this file keeps core/model.py short enough to read in one go.
 """
 
 import numpy as np
 
-from core.attention import AttentionTrace, MultiHeadParams, MultiHeadTrace, merge_heads, split_heads
+from core.attention import MultiHeadParams, MultiHeadTrace, merge_heads, split_heads
 
 
 def softmax_backward(weights: np.ndarray, d_weights: np.ndarray) -> np.ndarray:
@@ -21,16 +21,18 @@ def softmax_backward(weights: np.ndarray, d_weights: np.ndarray) -> np.ndarray:
 
 
 def attention_backward(
-    q: np.ndarray, k: np.ndarray, v: np.ndarray, trace: AttentionTrace, d_output: np.ndarray
+    q: np.ndarray, k: np.ndarray, v: np.ndarray, weights: np.ndarray, d_output: np.ndarray
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Undo output = softmax(q kᵀ / √d_k) v: from dL/d(output) to dL/dq, dL/dk, dL/dv."""
-    d_k_size = q.shape[-1]
+    """Undo output = softmax(q kᵀ / √d_k) v: from dL/d(output) to dL/dq, dL/dk, dL/dv.
+
+    weights is the forward pass's softmax (..., seq_q, seq_k), blocked keys 0.
+    """
     # output = weights @ v
     d_weights = d_output @ np.swapaxes(v, -1, -2)  # (..., seq_q, d_v) @ (..., d_v, seq_k)
-    d_v = np.swapaxes(trace.weights, -1, -2) @ d_output  # (..., seq_k, seq_q) @ (..., seq_q, d_v)
+    d_v = np.swapaxes(weights, -1, -2) @ d_output  # (..., seq_k, seq_q) @ (..., seq_q, d_v)
     # weights = softmax(scores), scores = dot_products / √d_k
-    d_scores = softmax_backward(trace.weights, d_weights)  # (..., seq_q, seq_k)
-    d_dot_products = d_scores / np.sqrt(d_k_size)  # (..., seq_q, seq_k)
+    d_scores = softmax_backward(weights, d_weights)  # (..., seq_q, seq_k)
+    d_dot_products = d_scores / np.sqrt(q.shape[-1])  # (..., seq_q, seq_k) the same 1/√d_k
     # dot_products = q @ kᵀ
     d_q = d_dot_products @ k  # (..., seq_q, seq_k) @ (..., seq_k, d_k) -> (..., seq_q, d_k)
     d_k = np.swapaxes(d_dot_products, -1, -2) @ q  # (..., seq_k, seq_q) @ (..., seq_q, d_k)
@@ -52,8 +54,7 @@ def multi_head_backward(
     d_concat = d_output @ params.w_o.T  # (..., seq_len, d_model)
     # concat = the heads side by side
     d_heads = split_heads(d_concat, params.n_heads)  # (..., n_heads, seq_len, d_head)
-    attn = AttentionTrace(trace.dot_products, trace.scores, trace.weights, trace.heads)
-    d_q, d_k, d_v = attention_backward(trace.q, trace.k, trace.v, attn, d_heads)
+    d_q, d_k, d_v = attention_backward(trace.q, trace.k, trace.v, trace.weights, d_heads)
     # q = split_heads(x @ w_q), and the same for k and v
     d_q, d_k, d_v = merge_heads(d_q), merge_heads(d_k), merge_heads(d_v)  # (..., seq, d_model)
     d_x = d_q @ params.w_q.T + d_k @ params.w_k.T + d_v @ params.w_v.T  # (..., seq, d_model)

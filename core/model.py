@@ -4,8 +4,8 @@
     x = x + MultiHead(x)                  once per layer: the very code of core/attention.py
     logits = x W_U                        one score per token of the vocabulary
 
-No MLP and no LayerNorm: on our tasks two attention layers reach 100% on held-out examples
-without them, and every number the model computes is one the attention pages explain.
+No MLP and no LayerNorm: on our tasks two attention layers already get ≥ 99% of held-out
+examples right, and every number the model computes is one the attention pages explain.
 Each piece's backward sits right after its forward; attention's own is in core/backward.py.
 """
 

@@ -1,8 +1,10 @@
 """Small tasks a tiny Transformer learns in seconds, each with a held-out "test" split.
 
-Digit tasks (tokens "0" … "9"): previous, reverse, sort. Coreference tasks: "what does *it*
-refer to?" in English and Korean. Every task gives, per position, the token the model should
-output there, or -1 where nothing is asked.
+Digit tasks (tokens "0" … "9"): previous, reverse, sort; one sequence in five, picked by a
+stable digest of its digits, is held out. Coreference tasks: "what does *it* refer to?" in
+English and Korean; held-out sentences use (animal, place, adjective) triples never trained on.
+Every task gives, per position, the token the model should output there, or -1 where nothing
+is asked.
 """
 
 import hashlib
@@ -10,7 +12,7 @@ import itertools
 import string
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, partial
 
 import numpy as np
 
@@ -26,8 +28,9 @@ class Batch:
 
     token_ids: np.ndarray  # (n, seq_len) int
     targets: np.ndarray  # (n, seq_len) int, -1 = no target at this position
-    positions: dict[str, np.ndarray] = field(default_factory=dict)  # name -> (n,) coreference:
-    # where the "pronoun", its "referent" noun, the "other" noun and the "adjective" stand
+    # coreference only: where the "pronoun", its "referent" noun, the "other" noun and the
+    # "adjective" stand in each example
+    positions: dict[str, np.ndarray] = field(default_factory=dict)  # name -> (n,) int
 
 
 @dataclass(frozen=True)
@@ -37,7 +40,8 @@ class Task:
     name: str
     vocab: tuple[str, ...]  # (vocab_size,) token of each id
     seq_len: int
-    sampler: Callable[[np.random.Generator, int, str], Batch]  # (rng, n, split) -> Batch
+    sampler: Callable[..., Batch]  # (rng, n, split) -> Batch; a module-level function, so
+    # a Task (and a TrainingRun holding it) can be pickled to another process
     examples: tuple[str, ...]  # a few inputs for the page, as text tokenize() splits
     d_model: int
     n_heads: int
@@ -83,19 +87,17 @@ def held_out_sequence(row: np.ndarray) -> bool:
     return digest[0] % 5 == 0
 
 
-def digit_sampler(seq_len: int, make_targets: Callable[[np.ndarray], np.ndarray]):
-    """Draw random digit sequences of the split, then compute their targets."""
-
-    def draw(rng: np.random.Generator, n: int, split: str) -> Batch:
-        rows: list[np.ndarray] = []
-        while len(rows) < n:
-            for row in rng.integers(0, 10, size=(n, seq_len)):  # (n, seq_len)
-                if held_out_sequence(row) == (split == "test") and len(rows) < n:
-                    rows.append(row)
-        token_ids = np.array(rows, dtype=np.int64).reshape(n, seq_len)  # (n, seq_len)
-        return Batch(token_ids, make_targets(token_ids))
-
-    return draw
+def draw_digits(
+    rng: np.random.Generator, n: int, split: str, seq_len: int, make_targets: Callable
+) -> Batch:
+    """Random digit sequences of the split (others are drawn and thrown away), with targets."""
+    rows: list[np.ndarray] = []
+    while len(rows) < n:
+        for row in rng.integers(0, 10, size=(n, seq_len)):  # (n, seq_len)
+            if held_out_sequence(row) == (split == "test") and len(rows) < n:
+                rows.append(row)
+    token_ids = np.array(rows, dtype=np.int64).reshape(n, seq_len)  # (n, seq_len)
+    return Batch(token_ids, make_targets(token_ids))
 
 
 def previous_targets(ids: np.ndarray) -> np.ndarray:
@@ -284,16 +286,12 @@ def coreference_batch(name: str) -> tuple[Batch, np.ndarray]:
 PLACES_IN_SENTENCE = ("pronoun", "referent", "other", "adjective")
 
 
-def coreference_sampler(name: str):
-    """Draw sentences of the split uniformly (with replacement) from all of them."""
-
-    def draw(rng: np.random.Generator, n: int, split: str) -> Batch:
-        everything, held_out = coreference_batch(name)
-        pick = rng.choice(np.flatnonzero(held_out == (split == "test")), size=n)  # (n,)
-        positions = {key: where[pick] for key, where in everything.positions.items()}
-        return Batch(everything.token_ids[pick], everything.targets[pick], positions)
-
-    return draw
+def draw_sentences(rng: np.random.Generator, n: int, split: str, name: str) -> Batch:
+    """n sentences of the split, each drawn uniformly (with replacement) from all of them."""
+    everything, held_out = coreference_batch(name)
+    pick = rng.choice(np.flatnonzero(held_out == (split == "test")), size=n)  # (n,)
+    positions = {key: where[pick] for key, where in everything.positions.items()}
+    return Batch(everything.token_ids[pick], everything.targets[pick], positions)
 
 
 def target_positions(batch: Batch) -> np.ndarray:
@@ -322,13 +320,14 @@ COREFERENCE_EXAMPLES = {
 
 
 def digit_task(name: str, seq_len: int, make_targets, examples, **defaults) -> Task:
-    return Task(name, DIGITS, seq_len, digit_sampler(seq_len, make_targets), examples, **defaults)
+    sampler = partial(draw_digits, seq_len=seq_len, make_targets=make_targets)
+    return Task(name, DIGITS, seq_len, sampler, examples, **defaults)
 
 
 def coreference_task(name: str, **defaults) -> Task:
     seq_len = coreference_batch(name)[0].token_ids.shape[1]
     vocab, examples = coreference_vocab(name), COREFERENCE_EXAMPLES[name]
-    return Task(name, vocab, seq_len, coreference_sampler(name), examples, **defaults)
+    return Task(name, vocab, seq_len, partial(draw_sentences, name=name), examples, **defaults)
 
 
 # Every task trains the same small model; steps are about twice what reaching 95% takes.

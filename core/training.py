@@ -182,9 +182,8 @@ def coreference_trace(run_or_params, task: Task | str, batch: Batch):
 def referent_attention(run_or_params, task: Task | str, batch: Batch) -> ReferentAttention:
     """For each sentence, the (layer, head) putting most of the pronoun's attention on the
     referent noun, and that weight."""
-    weights = weights_between(
-        coreference_trace(run_or_params, task, batch), batch, "pronoun", "referent"
-    )
+    trace = coreference_trace(run_or_params, task, batch)
+    weights = weights_between(trace, batch, "pronoun", "referent")  # (n, n_layers, n_heads)
     n, _, n_heads = weights.shape
     layer, head = np.divmod(weights.reshape(n, -1).argmax(axis=1), n_heads)  # (n,) each
     return ReferentAttention(weights, layer, head, weights[np.arange(n), layer, head])
@@ -207,12 +206,10 @@ def route_of(to_referent, to_adjective, adjective_to_referent, threshold: float)
     n_layers = len(to_referent)
     best = strongest(to_referent, range(n_layers), "pronoun", "referent")
     if best.weight >= threshold:
-        before = (
-            strongest(to_adjective, range(best.layer), "pronoun", "adjective")
-            if best.layer
-            else None
-        )
-        return Route("direct", (before, best) if before and before.weight >= threshold else (best,))
+        if best.layer == 0:
+            return Route("direct", (best,))
+        adjective = strongest(to_adjective, range(best.layer), "pronoun", "adjective")
+        return Route("direct", (adjective, best) if adjective.weight >= threshold else (best,))
     for second in range(1, n_layers):
         hop1 = strongest(adjective_to_referent, range(second), "adjective", "referent")
         hop2 = strongest(to_adjective, range(second, second + 1), "pronoun", "adjective")

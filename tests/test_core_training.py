@@ -1,5 +1,6 @@
 """Training: each task learned with its defaults (seed 0), judged on held-out examples."""
 
+import pickle
 import time
 from functools import cache
 
@@ -247,3 +248,9 @@ def test_referent_attention_refuses_a_task_without_pronoun():
     batch = TASKS["previous"].sample(np.random.default_rng(0), 4)
     with pytest.raises(ValueError, match="coreference"):
         referent_attention(run, "previous", batch)
+
+
+def test_a_run_survives_pickling_to_another_process():
+    run = pickle.loads(pickle.dumps(trained("coreference_ko")[0]))
+    assert run.history == trained("coreference_ko")[0].history
+    assert run.task.sample(np.random.default_rng(0), 2).token_ids.shape == (2, run.task.seq_len)
