@@ -4,6 +4,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from core.attention import MultiHeadTrace
+
 
 @dataclass(frozen=True)
 class Projection2D:
@@ -75,3 +77,39 @@ def mean_head_distance(distance: np.ndarray) -> float:
 def head_average(weights: np.ndarray) -> np.ndarray:
     """The heads' weights averaged: (n_heads, seq_q, seq_k) -> (seq_q, seq_k); rows still sum to 1."""
     return weights.mean(axis=0)
+
+
+def select_head(trace: MultiHeadTrace, head: int) -> MultiHeadTrace:
+    """One head of a multi-head trace, as a one-head trace (leading axis of length 1): the
+    self-attention page draws it as it draws single-head attention, with d_k = d_head."""
+    one = slice(head, head + 1)
+    heads = trace.heads[one]  # (1, seq_len, d_head)
+    return MultiHeadTrace(
+        trace.q[one],
+        trace.k[one],
+        trace.v[one],
+        trace.dot_products[one],
+        trace.scores[one],
+        trace.weights[one],
+        heads,
+        heads[0],  # (seq_len, d_head) its output alone, before W_O mixes the heads
+        heads[0],
+    )
+
+
+@dataclass(frozen=True)
+class Look:
+    """Where one query token looks hardest, over every layer and head."""
+
+    layer: int
+    head: int
+    key: int  # the key position it looks at most
+    weight: float  # that attention weight, in [0, 1]
+
+
+def strongest_look(weights_by_layer: list[np.ndarray], query: int) -> Look:
+    """The largest attention weight of query position `query` in any layer and head.
+    weights_by_layer: one (n_heads, seq_len, seq_len) array per layer."""
+    rows = np.stack([w[:, query, :] for w in weights_by_layer])  # (n_layers, n_heads, seq_len)
+    layer, head, key = np.unravel_index(int(rows.argmax()), rows.shape)
+    return Look(int(layer), int(head), int(key), float(rows[layer, head, key]))

@@ -211,3 +211,32 @@ def test_raw_dot_product_spread_grows_like_sqrt_d_k(scaling):
 def test_scaling_experiment_reports_the_sizes_and_uniform_entropy(scaling):
     assert scaling.d_k.tolist() == D_KS
     assert scaling.uniform_entropy == pytest.approx(math.log(16))
+
+
+def test_select_head_is_that_heads_attention_alone():
+    from core.analysis import select_head
+    from core.attention import init_params, multi_head_attention, scaled_dot_product_attention
+
+    x = np.random.default_rng(3).normal(size=(5, 12))
+    params = init_params(12, 3, seed=1)
+    trace = multi_head_attention(x, params)
+    one = select_head(trace, 2)
+    cols = slice(8, 12)  # head 2 owns columns 8 … 11 of W_Q, W_K, W_V
+    expected = scaled_dot_product_attention(
+        x @ params.w_q[:, cols], x @ params.w_k[:, cols], x @ params.w_v[:, cols]
+    )
+    np.testing.assert_allclose(one.weights[0], expected.weights, atol=1e-12)
+    np.testing.assert_allclose(one.heads[0], expected.output, atol=1e-12)
+    assert one.weights.shape == (1, 5, 5) and one.q.shape == (1, 5, 4)
+
+
+def test_strongest_look_finds_the_largest_weight_of_a_query_row():
+    from core.analysis import strongest_look
+
+    layer0 = np.full((2, 3, 3), 1 / 3)
+    layer1 = np.full((2, 3, 3), 1 / 3)
+    layer1[1, 2] = [0.05, 0.9, 0.05]  # layer 1, head 1: query 2 looks at key 1
+    look = strongest_look([layer0, layer1], query=2)
+    assert (look.layer, look.head, look.key) == (1, 1, 1)
+    assert look.weight == pytest.approx(0.9)
+    assert strongest_look([layer0, layer1], query=0).weight == pytest.approx(1 / 3)

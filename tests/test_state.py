@@ -130,6 +130,8 @@ def test_the_address_follows_every_change():
     params = dict(at.query_params)
     assert params == {
         "lang": "en",
+        "weights": "random",
+        "task": "coreference_en",
         "text": "one two",
         "d_model": "256",
         "n_heads": "4",

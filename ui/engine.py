@@ -15,7 +15,8 @@ import streamlit as st
 
 from core.analysis import cosine_similarity, pca_2d
 from core.experiments import order_experiment, scaling_experiment
-from core.pipeline import run_pipeline
+from core.pipeline import run_pipeline, trained_pipeline
+from ui.training_jobs import Trainer
 
 
 def read_only(value):
@@ -74,3 +75,16 @@ def embedding_views(text: str, d_model: int, seed: int):
     """Cosine similarity and the 2-D PCA of a sentence's embedding vectors."""
     vectors = pipeline(text, d_model, 1, seed).embedding.vectors  # (seq_len, d_model)
     return cosine_similarity(vectors), pca_2d(vectors)
+
+
+@st.cache_resource(show_spinner=False)
+def trainer() -> Trainer:
+    """The one queue of training runs of this server, shared by every learner."""
+    return Trainer()
+
+
+@shared(max_entries=32)
+def trained(run_key, text: str, layer: int, _run):
+    """A trained model's trace of a sentence (run_key names the run; the run itself is not
+    hashed). Raises core.pipeline.UnknownWords for a word outside its vocabulary."""
+    return trained_pipeline(_run.params, _run.task.vocab, text, layer)

@@ -7,6 +7,8 @@ import streamlit as st
 
 from core.attention import valid_head_counts
 from core.pipeline import PipelineTrace
+from core.tasks import TASKS
+from core.training import TrainingRun
 from ui import engine, state
 from ui.i18n import LANG_KEY, LANGS, browser_lang, labels, lang, t
 
@@ -16,10 +18,30 @@ MAX_HEADS = 16
 SEED = {"min": 0, "max": 9999, "default": 0}
 EXAMPLES = ("example.animal", "example.korean", "example.cat", "example.bank")
 MAX_CHARS = 2000  # the sentence box takes at most this many characters
+WEIGHT_KINDS = ("random", "trained")
+MAX_TRAINED_D_MODEL = 128  # larger trained models would keep a learner waiting too long
+
+
+def default_task() -> str:
+    """The trained model a page shows first: "what does it refer to?" in the UI language."""
+    return f"coreference_{lang()}" if f"coreference_{lang()}" in TASKS else "coreference_en"
 
 
 def _default_text() -> str:
+    if st.session_state.get("shared_weights") == "trained":
+        return TASKS[st.session_state.get("shared_task") or default_task()].examples[0]
     return labels(lang())["example.default"]
+
+
+def _parse_choice(options):
+    """A parser that accepts exactly one of `options`."""
+
+    def parse(text: str) -> str:
+        if text not in options:
+            raise ValueError(f"{text!r} is not one of {', '.join(options)}")
+        return text
+
+    return parse
 
 
 def _parse_text(text: str) -> str:
@@ -96,7 +118,19 @@ SEED_CHOICE = state.remember(
         state.is_whole(SEED["min"], SEED["max"]),
     )
 )
-SHARED = (LANG, TEXT, D_MODEL_CHOICE, HEADS, SEED_CHOICE)
+WEIGHTS = state.remember(
+    state.Choice(
+        "shared_weights",
+        "weights",
+        lambda: "random",
+        _parse_choice(WEIGHT_KINDS),
+        lambda v: v in WEIGHT_KINDS,
+    )
+)
+TASK = state.remember(
+    state.Choice("shared_task", "task", default_task, _parse_choice(TASKS), lambda v: v in TASKS)
+)
+SHARED = (LANG, WEIGHTS, TASK, TEXT, D_MODEL_CHOICE, HEADS, SEED_CHOICE)
 
 
 @dataclass(frozen=True)
@@ -108,18 +142,34 @@ class Settings:
     d_model: int
     n_heads: int
     seed: int
+    weights: str = "random"  # "random" or "trained"
+    task: str = "coreference_en"  # the trained model's task
+    run: TrainingRun | None = None  # the trained model, once it is ready
+    run_key: object = None  # what identifies that run in the shared cache (a Request)
 
     @property
     def d_head(self) -> int:
         return self.d_model // self.n_heads
 
-    def trace(self, causal: bool = False, positional: str = "sinusoidal") -> PipelineTrace:
+    @property
+    def trained(self) -> bool:
+        return self.run is not None
+
+    def trace(
+        self, causal: bool = False, positional: str = "sinusoidal", layer: int = 0
+    ) -> PipelineTrace:
+        """The page's trace: random weights, or the trained model's own numbers (its positions
+        are learned and it reads both ways: `causal` and `positional` do not apply)."""
+        if self.run is not None:
+            return engine.trained(self.run_key, self.text, layer, self.run)
         return engine.pipeline(self.text, self.d_model, self.n_heads, self.seed, causal, positional)
 
     def url_values(self) -> dict[str, object]:
         """The settings by their names in the address bar."""
         return {
             "lang": self.lang,
+            "weights": self.weights,
+            "task": self.task,
             "text": self.text,
             "d_model": self.d_model,
             "n_heads": self.n_heads,
@@ -127,10 +177,38 @@ class Settings:
         }
 
 
+def _untouched(text: str | None) -> bool:
+    """Is this sentence one of the app's own examples (not typed by the learner)?"""
+    examples = {labels(code)["example.default"] for code in LANGS}
+    examples |= {task.examples[0] for task in TASKS.values()}
+    return text is None or text in examples
+
+
 def switch_language() -> None:
-    """An untouched example sentence follows the language; a typed one stays."""
-    text = st.session_state.get(TEXT.key)
-    if text is None or text in {labels(code)["example.default"] for code in LANGS}:
+    """An untouched example sentence follows the language; a typed one stays. A trained
+    "what does it refer to?" model follows the language too."""
+    state_ = st.session_state
+    if str(state_.get(TASK.key, "")).startswith("coreference_"):
+        state_[TASK.key] = default_task()
+    if _untouched(state_.get(TEXT.key)):
+        state_[TEXT.key] = _default_text()
+
+
+def switch_weights() -> None:
+    """Trained weights: the task's example sentence (if the learner had not typed one) and a
+    size that trains quickly enough (with a notice); random weights: the usual example."""
+    state_ = st.session_state
+    if _untouched(state_.get(TEXT.key)):
+        state_[TEXT.key] = _default_text()
+    task = TASKS[state_.get(TASK.key) or default_task()]
+    if state_[WEIGHTS.key] == "trained" and state_.get(D_MODEL_CHOICE.key, 0) > MAX_TRAINED_D_MODEL:
+        state_["shared_size_moved"] = (state_[D_MODEL_CHOICE.key], task.d_model)
+        state_[D_MODEL_CHOICE.key] = task.d_model
+        follow_d_model()
+
+
+def switch_task() -> None:
+    if _untouched(st.session_state.get(TEXT.key)):
         st.session_state[TEXT.key] = _default_text()
 
 
@@ -151,4 +229,7 @@ def use_example(key: str) -> None:
 
 def reset() -> None:
     for choice in SHARED[1:]:  # the language stays
+        if choice is TEXT:
+            continue
         st.session_state[choice.key] = choice.default()
+    st.session_state[TEXT.key] = _default_text()  # after the weights: their example

@@ -7,8 +7,9 @@ source of truth for its value (see ui/state.py for how it survives page switches
 import streamlit as st
 
 from core.pipeline import PipelineTrace
+from core.tasks import TASKS
 from core.tokenizer import MAX_TOKENS, tokenize
-from ui import exercises, lesson, pictures, state
+from ui import exercises, lesson, pictures, state, trained
 from ui.i18n import LANGS, labels, lang, t
 from ui.settings import (  # noqa: F401  (D_MODEL, MAX_HEADS, MAX_CHARS: read by tests)
     D_MODEL,
@@ -22,15 +23,22 @@ from ui.settings import (  # noqa: F401  (D_MODEL, MAX_HEADS, MAX_CHARS: read by
     SEED,
     SEED_CHOICE,
     SHARED,
+    TASK,
     TEXT,
+    WEIGHT_KINDS,
+    WEIGHTS,
     Settings,
     follow_d_model,
     heads_for,
     reset,
     switch_language,
+    switch_task,
+    switch_weights,
     use_example,
 )
 
+# Pages that draw the trained model's numbers in trained mode (the overview too: its stages).
+TRAINED_PAGES = ("overview", "embedding", "positional", "qkv", "attention", "multihead")
 # (page id, script path, icon): the order of the sidebar and of the overview's list.
 PAGES = (
     ("overview", "app.py", ":material/home:"),
@@ -82,6 +90,30 @@ def _sidebar() -> Settings:
     lesson.progress()
     sb = sb.container(key="sidebar_settings")  # hidden by a teacher's lesson-only link
     sb.header(t("settings.title"))
+    weights = sb.segmented_control(
+        t("settings.weights"),
+        WEIGHT_KINDS,
+        key=WEIGHTS.key,
+        required=True,
+        on_change=switch_weights,
+        format_func=lambda kind: t(f"weights.{kind}"),
+        help=t("settings.weights_help"),
+        persist_state="session",
+        **state.start_value(WEIGHTS, "default"),
+    )
+    task = st.session_state.get(TASK.key) or TASK.default()
+    if weights == "trained":
+        names = list(TASKS)
+        start = state.start_value(TASK)
+        task = sb.selectbox(
+            t("settings.task"),
+            names,
+            key=TASK.key,
+            on_change=switch_task,
+            format_func=lambda name: t(f"task.{name}"),
+            persist_state="session",
+            **({"index": names.index(start["value"])} if start else {}),
+        )
     text = sb.text_area(
         t("settings.sentence"),
         key=TEXT.key,
@@ -128,7 +160,7 @@ def _sidebar() -> Settings:
         **state.start_value(SEED_CHOICE),
     )
     sb.button(t("settings.reset"), on_click=reset, width="stretch")
-    return Settings(language, text, int(d_model), int(n_heads), int(seed))
+    return Settings(language, text, int(d_model), int(n_heads), int(seed), weights, task)
 
 
 def _notices() -> None:
@@ -139,6 +171,9 @@ def _notices() -> None:
     moved = st.session_state.pop("shared_heads_moved", None)
     if moved:
         st.info(t("settings.heads_moved", old=moved[0], new=moved[1], d_model=moved[2]))
+    resized = st.session_state.pop("shared_size_moved", None)
+    if resized:
+        st.info(t("trained.size_moved", old=resized[0], new=resized[1]))
 
 
 def page(page_id: str) -> Settings:
@@ -161,7 +196,13 @@ def page(page_id: str) -> Settings:
         st.info(t("common.empty_sentence"))
         example_buttons("main")
         st.stop()
-    if cut.truncated:
+    if settings.weights == "trained" and page_id in TRAINED_PAGES:
+        settings = trained.with_run(settings)  # trains first (progress bar) if need be
+        trained.check_words(settings)
+        seq_len = settings.run.config.seq_len
+        if cut.n_found > seq_len:
+            st.warning(t("trained.truncated", n_found=cut.n_found, max=seq_len))
+    elif cut.truncated:
         st.warning(t("common.truncated", n_found=cut.n_found, max=MAX_TOKENS))
     return settings
 

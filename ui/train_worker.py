@@ -11,6 +11,7 @@ import os
 os.environ.setdefault("OMP_NUM_THREADS", "1")  # one core for training, before NumPy loads
 os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 
+import dataclasses
 import time
 
 import numpy as np
@@ -56,6 +57,8 @@ def work(request: dict, messages, stop) -> None:
             lr=request["lr"],
             on_step=on_step,
         )
-        messages.put(("done", run, stop.is_set()))
+        # The task holds its sampler (a closure that cannot travel between processes): the
+        # parent puts it back.
+        messages.put(("done", dataclasses.replace(run, task=None), stop.is_set()))
     except Exception as error:  # noqa: BLE001 - reported to the page, never a traceback there
         messages.put(("error", f"{type(error).__name__}: {error}"))

@@ -7,6 +7,7 @@ shown), and the server's own process keeps answering. Finished runs are kept, mo
 up to MAX_FINISHED, with every array read-only (they are shared by every session).
 """
 
+import dataclasses
 import multiprocessing
 import queue
 import threading
@@ -155,7 +156,7 @@ class Trainer:
                     job.history.append(record)
                     continue
                 if message[0] == "done":
-                    job.run = engine.read_only(message[1])
+                    job.run = engine.read_only(dataclasses.replace(message[1], task=task))
                     job.state = "stopped" if message[2] else "done"
                 else:
                     job.error, job.state = message[1], "failed"
