@@ -47,6 +47,7 @@ PAGES = (
     ("qkv", "pages/3_query_key_value.py", ":material/key:"),
     ("attention", "pages/4_self_attention.py", ":material/center_focus_strong:"),
     ("multihead", "pages/5_multi_head_attention.py", ":material/view_module:"),
+    ("learn", "pages/6_watch_it_learn.py", ":material/model_training:"),
 )
 
 
