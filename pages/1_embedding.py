@@ -28,11 +28,15 @@ text.section("embedding", "table")
 others = table_words(exclude=emb.vocab)
 table = lookup_table(emb.vocab + others, settings.d_model, settings.seed)  # (rows, d_model)
 rows = [f"▶ {i}·{token}" for i, token in enumerate(emb.vocab)] + [f"  {w}" for w in others]
-matrices.matrix("E", table, "vocab_size, d_model", rows, row_title=t("embedding.vocab_row"))
+# E and its rows times √d_model share one colour scale: the scaling shows as stronger colours.
+bound = charts.shared_bound(table, emb.vectors)
+vocab_row = t("embedding.vocab_row")
+matrices.matrix("E", table, "vocab_size, d_model", rows, row_title=vocab_row, bound=bound)
 st.caption(t("embedding.table_caption", used=len(emb.vocab), shown=len(rows)))
 
 st.subheader(t("embedding.vectors_title"))
-matrices.matrix("X_emb = E[ids] · √d_model", emb.vectors, "seq_len, d_model", labels)
+name = "X_emb = E[ids] · √d_model"
+matrices.matrix(name, emb.vectors, "seq_len, d_model", labels, bound=bound)
 
 left, right = st.columns(2)
 with left:

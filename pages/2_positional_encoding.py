@@ -110,6 +110,8 @@ st.subheader(t("positional.input_title"))
 text.formula(r"X = E[\mathrm{ids}] \cdot \sqrt{d_{model}} + PE_{0:seq\_len}")
 text.section("positional", "input")
 labels = charts.token_labels(tokens)
+# One colour scale for the three: X is E[ids]·√d_model + PE, cell by cell, and looks it.
+bound = charts.shared_bound(trace.embedding.vectors, trace.positional, trace.x)
 for column, (name, label, matrix) in zip(
     st.columns(3),
     (
@@ -120,7 +122,7 @@ for column, (name, label, matrix) in zip(
 ):
     with column:
         st.caption(t(f"positional.{label}"))
-        matrices.matrix(name, matrix, "seq_len, d_model", labels, picture=True)
+        matrices.matrix(name, matrix, "seq_len, d_model", labels, picture=True, bound=bound)
 
 st.subheader(t("positional.compare_title"))
 text.section("positional", "compare")

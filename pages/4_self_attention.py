@@ -49,20 +49,9 @@ text.section("attention", "query")
 i = picker.selectbox(t("attention.query_pick"), help=t("attention.click_hint"))
 row = attend_one_query(q, k, v, i, causal)
 left, right = st.columns(2)
-with left:
-    matrices.chart(
-        charts.bars(
-            row.weights,
-            labels,
-            label_title=t("common.key_token"),
-            value_title=t("common.weight"),
-            kind="weights",
-        ),
-        "a_i",
-        row.weights,
-        "seq_len",
-    )
-with right:
+with left:  # the row's weights are drawn beside the clickable chart; here: without ÷ √d_k
+    attention_view.with_and_without_scaling(row, labels, sqrt_d_k)
+with right:  # softmax on this row's own numbers
     attention_view.query_table(row, labels, sqrt_d_k)
 values, value_rows = attention_view.with_sum_row(row, labels)
 matrices.matrix(

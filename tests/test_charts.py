@@ -90,6 +90,20 @@ def builders():
         value_title="v",
     )
     yield "hover part", large.part()
+    yield "picture", large.picture("data:image/png;base64,AAAA")
+    weights_picture = heat(weights, LABELS, LABELS, kind="weights", picture=True)
+    yield "weights picture", weights_picture.picture("data:image/png;base64,AAAA")
+    yield "shared bound", heat(RNG.normal(size=(5, 8)), LABELS, list("abcdefgh"), bound=9.0)
+    yield (
+        "paired bars",
+        charts.paired_bars(
+            {"with": weights[0], "without": weights[1]},
+            LABELS,
+            label_title="k",
+            value_title="w",
+            series_title="s",
+        ),
+    )
 
 
 @pytest.mark.parametrize(("name", "chart"), list(builders()))
@@ -104,6 +118,15 @@ def test_an_invalid_spec_is_caught():
         alt.Chart.from_dict(spec)
 
 
+def cells_layer(spec: dict) -> dict:
+    """The layer that draws a heatmap's cells (a signed one has an invisible layer under it)."""
+    return next(
+        layer
+        for layer in spec.get("layer", [spec])
+        if layer["mark"]["type"] == "rect" and "x" in layer.get("encoding", {})
+    )
+
+
 def test_token_axes_keep_sentence_order_and_repeated_words():
     chart = heat(
         RNG.normal(size=(5, 5)),
@@ -114,27 +137,88 @@ def test_token_axes_keep_sentence_order_and_repeated_words():
         col_title="k",
         value_title="v",
     )
+    encoding = cells_layer(chart.spec)["encoding"]
     # No sort list: the axes follow the data, whose labels first appear in sentence order.
-    assert chart.spec["encoding"]["y"]["sort"] is None
-    assert chart.spec["encoding"]["x"]["sort"] is None
+    assert encoding["y"]["sort"] is None
+    assert encoding["x"]["sort"] is None
     frame = chart.data.to_pandas()
     assert list(dict.fromkeys(frame["row"])) == ["0·the", "1·cat", "2·saw", "3·the", "4·dog"]
     assert list(dict.fromkeys(frame["col"])) == LABELS
     assert frame["row"].nunique() == 5  # the two "the" keep their own rows
 
 
+def token_axes(spec: dict) -> list[dict]:
+    """Every axis of a spec (any layer) whose field holds tokens: rows, labels, token columns."""
+    found = []
+    for part in [spec, *spec.get("layer", [])]:
+        for channel, enc in part.get("encoding", {}).items():
+            if channel in ("x", "y") and enc.get("field") in ("row", "label", "col"):
+                found.append(enc)
+    return found
+
+
+@pytest.mark.parametrize(("name", "chart"), list(builders()))
+def test_every_token_axis_keeps_every_label(name, chart):
+    """Vega drops labels that touch (every other Hangul row) unless labelOverlap is false; a
+    long token is cut with "…" (labelLimit) instead of dropped. Numbered columns may thin."""
+    numbered = [a for a in token_axes(chart.spec) if a.get("axis", {}).get("labelAngle") == 0]
+    axes = [a for a in token_axes(chart.spec) if a not in numbered]  # tokens, not numbers
+    if name in ("lines", "scatter"):
+        assert not axes
+        return
+    assert axes, f"{name}: no token axis found"
+    for axis in axes:
+        assert axis["axis"]["labelOverlap"] is False, (name, axis)
+        assert axis["axis"]["labelLimit"] > 0, (name, axis)
+
+
+def test_token_columns_stand_upright_and_keep_every_label():
+    chart = heat(RNG.dirichlet(np.ones(5), size=5), LABELS, LABELS, kind="weights")
+    x = chart.spec["encoding"]["x"]["axis"]
+    assert x["labelOverlap"] is False and x["labelAngle"] == -90
+    assert x["labelLimit"] == charts.COLUMN_LIMIT
+
+
+def test_32_tokens_stay_a_labelled_chart_and_taller_matrices_a_labelled_picture():
+    labels = charts.token_labels([f"w{i}" for i in range(charts.MAX_ROWS)])
+    square = heat(RNG.dirichlet(np.ones(32), size=32), labels, labels, kind="weights")
+    assert isinstance(square, charts.Chart)  # every cell a mark, every token labelled
+    rows = charts.position_labels(labels, 40)
+    tall = heat(RNG.normal(size=(40, 8)), rows, list("abcdefgh"))
+    assert isinstance(tall, charts.WideMatrix)
+    picture = tall.picture("data:image/png;base64,AAAA")
+    assert picture.data["row"].to_pylist() == rows  # the picture's rows keep their labels
+    assert token_axes(picture.spec)[0]["axis"]["labelOverlap"] is False
+
+
 def test_a_slider_move_keeps_the_spec_the_same():
     """New values or another number of dimensions change the data only, never the spec: the
     browser then swaps a drawn chart's data instead of building the chart again."""
 
-    def spec(values, kind):
+    def spec(values, kind, **options):
         cols = [str(d) for d in range(values.shape[1])]
         return heat(
-            values, LABELS, cols, kind=kind, row_title="q", col_title="d", value_title="v"
+            values,
+            LABELS,
+            cols,
+            kind=kind,
+            row_title="q",
+            col_title="d",
+            value_title="v",
+            **options,
         ).spec
 
     for kind in ("signed", "weights"):
         assert spec(RNG.normal(size=(5, 8)), kind) == spec(10 * RNG.normal(size=(5, 16)), kind)
+    bounded = [spec(RNG.normal(size=(5, 8)), "signed", bound=b) for b in (3.0, 30.0)]
+    assert bounded[0] == bounded[1]  # a shared scale's ends travel in the data
+
+    def picture(d_model):
+        values = RNG.normal(size=(5, d_model))
+        wide = heat(values, LABELS, [str(d) for d in range(d_model)], col_title="d")
+        return wide.picture(pictures.data_url(image.matrix_image(values, "signed"), "signed"))
+
+    assert picture(72).spec == picture(512).spec
     curves = [
         charts.lines(
             [0, 1, 2], {f"dim {d}": RNG.normal(size=3)}, x_title="x", y_title="y", series_title="s"
@@ -142,6 +226,25 @@ def test_a_slider_move_keeps_the_spec_the_same():
         for d in (4, 8)
     ]
     assert curves[0] == curves[1]
+
+
+def test_nothing_jumps_when_d_model_moves_past_64():
+    """At d_model 64 a matrix is a chart of cells, at 72 a picture: both are as tall (their
+    rows' height is set by the number of rows alone; the axes come on top, equally)."""
+    cells = heat(
+        RNG.normal(size=(13, 64)), LABELS * 2 + ["x", "y", "z"], [str(d) for d in range(64)]
+    )
+    wide = heat(
+        RNG.normal(size=(13, 72)), LABELS * 2 + ["x", "y", "z"], [str(d) for d in range(72)]
+    )
+    assert isinstance(cells, charts.Chart) and isinstance(wide, charts.WideMatrix)
+    picture = wide.picture("data:image/png;base64,AAAA")
+    assert cells.spec["height"] == picture.spec["height"] == 13 * charts.CELL
+    assert (
+        cells.spec["autosize"]
+        == picture.spec["autosize"]
+        == {"type": "fit-x", "contains": "padding"}
+    )
 
 
 def test_weights_use_a_fixed_zero_to_one_scale():
@@ -162,13 +265,85 @@ def test_signed_values_use_a_diverging_scale_centred_on_zero():
     chart = heat(
         values, ["a"], ["x", "y"], kind="signed", row_title="r", col_title="c", value_title="v"
     )
-    color = chart.spec["encoding"]["color"]
-    assert color["field"] == "tone"
-    assert color["scale"]["domain"] == [-1, 1] and color["scale"]["domainMid"] == 0
+    color = cells_layer(chart.spec)["encoding"]["color"]
+    assert color["field"] == "value"
+    assert color["scale"]["domainMid"] == 0 and color["scale"]["scheme"] == charts.SIGNED_SCHEME
     assert chart.ends == 3.0  # the largest |value|: the page writes it next to the chart
     frame = chart.data.to_pandas()
-    np.testing.assert_allclose(frame["tone"], [-1.0, 1 / 3], atol=1e-3)  # value ÷ 3
-    np.testing.assert_allclose(frame["value"], [-3.0, 1.0])  # hover shows the value itself
+    np.testing.assert_allclose(frame["value"], [-3.0, 1.0])  # colour and hover: the value itself
+    assert frame["bound"].iloc[0] == 3.0 and frame["bound"].iloc[1:].isna().all()
+
+
+def ends_of(spec: dict) -> dict:
+    """The invisible layer that sets a signed scale's ends (and draws the legend)."""
+    return next(layer for layer in spec["layer"] if "isValid(datum.bound)" in str(layer))
+
+
+def test_the_legend_writes_the_numbers_at_its_ends():
+    """The scale runs from −bound to +bound, read from the data's first row; the legend's
+    labels are the scale's two ends and 0, written as numbers (±3.00), not "−max"/"+max"."""
+    chart = heat(np.array([[-3.0, 1.0]]), ["a"], ["x", "y"], value_title="v")
+    layer = ends_of(chart.spec)
+    assert {"calculate": "[-datum.bound, datum.bound]", "as": "value"} in layer["transform"]
+    legend = layer["encoding"]["color"]["legend"]
+    assert legend["values"] == {"expr": charts.ENDS} and "domain('color')" in charts.ENDS
+    assert legend["format"] == "+.2f"
+
+
+def test_compared_matrices_share_one_colour_range():
+    """Q Kᵀ and Q Kᵀ/√d_k on one scale: the smaller matrix is drawn paler, not identical."""
+    dots = RNG.normal(size=(5, 5)) * 8
+    scaled = dots / 8
+    bound = charts.shared_bound(dots, scaled)
+    assert bound == np.abs(dots).max()
+    big, small = (heat(m, LABELS, LABELS, bound=bound) for m in (dots, scaled))
+    assert big.ends == small.ends == bound
+    assert big.data["bound"][0].as_py() == small.data["bound"][0].as_py() == pytest.approx(bound)
+    assert big.spec == small.spec
+    # A shared scale is never narrower than the matrix itself: no colour falls off its ends.
+    assert heat(dots, LABELS, LABELS, bound=0.5).ends == bound
+
+
+def test_a_picture_carries_its_legend_and_a_shared_scale():
+    values = np.array([[-1.0, 0.5, 2.0]])
+    wide = heat(values, ["a"], ["0", "1", "2"], picture=True, bound=4.0)
+    picture = wide.picture(pictures.matrix_picture(values, "signed", wide.ends))
+    assert ends_of(picture.spec)["encoding"]["color"]["legend"]["values"] == {"expr": charts.ENDS}
+    assert picture.data["bound"][0].as_py() == 4.0
+    pixels = read_png(base64.b64decode(picture.data["url"][0].as_py().split(",", 1)[1]))
+    assert tuple(pixels[0, 2]) != tuple(image.PALETTES["signed"][image.LEVELS - 1])  # 2 of ±4
+    middle = image.to_unit(values, "signed", bound=4.0)
+    np.testing.assert_allclose(middle, [[0.375, 0.5625, 0.75]])
+
+
+def test_bars_write_their_numbers():
+    """A phone shows no hover box: every bar has its value written at its end."""
+    chart = charts.bars(np.array([0.25, -0.5]), ["a", "b"], label_title="k", value_title="w")
+    text = next(layer for layer in chart.spec["layer"] if layer["mark"]["type"] == "text")
+    assert text["encoding"]["text"] == {"field": "value", "type": "quantitative", "format": ".2f"}
+    assert chart.spec["encoding"]["y"]["field"] == "label"  # tokens down: every label upright
+
+
+def test_lines_are_told_apart_without_colour():
+    chart = charts.lines_log2(
+        [4, 8],
+        {"with": [0.2, 0.2], "without": [0.5, 0.9]},
+        x_title="d",
+        y_title="y",
+        series_title="s",
+    )
+    encoding = chart.spec["encoding"]
+    assert encoding["shape"]["field"] == encoding["strokeDash"]["field"] == "series"
+    assert len(set(map(str, charts.DASHES))) == len(charts.DASHES)
+    assert len(set(charts.SHAPES)) == len(charts.SHAPES)
+
+
+def test_a_description_is_written_into_the_spec():
+    chart = charts.bars(
+        np.array([0.5]), ["a"], label_title="k", value_title="w", description="one bar"
+    )
+    assert chart.spec["description"] == "one bar"
+    assert heat(np.eye(2), ["a", "b"], ["a", "b"], description="map").spec["description"] == "map"
 
 
 def test_masked_scores_are_never_shipped_as_numbers():
@@ -185,7 +360,7 @@ def test_masked_scores_are_never_shipped_as_numbers():
     )
     assert np.isfinite(chart.data.to_pandas()["value"]).all()
     assert chart.data["masked"].to_pylist() == [False, True, False, False]
-    assert "masked" in chart.spec["transform"][0]["calculate"]
+    assert "masked" in cells_layer(chart.spec)["transform"][0]["calculate"]
 
 
 def test_a_wide_matrix_becomes_a_picture_and_a_hoverable_part():
@@ -240,13 +415,12 @@ def test_mosaic_places_pictures_in_reading_order_with_white_gaps():
     assert tuple(read_png(pictures.png(canvas, "weights"))[2, 0]) == image.WHITE_RGB
 
 
-def test_pictures_use_few_pixels_and_keep_their_shape():
-    """One pixel per cell (a few for a wide matrix's rows); the browser enlarges them."""
+def test_pictures_use_one_pixel_per_cell():
+    """The chart enlarges the picture without smoothing: one pixel per cell is enough."""
 
-    def size(values, square=False):
-        url = pictures.matrix_picture(values, "signed", square)
+    def size(values):
+        url = pictures.matrix_picture(values, "signed")
         return read_png(base64.b64decode(url.split(",", 1)[1])).shape[:2]
 
-    assert size(RNG.normal(size=(32, 512))) == (32 * 4, 512)  # as drawn at 1024 × 256 before
-    assert size(RNG.normal(size=(13, 64))) == (13, 64 * 2)  # 16 × 8 pixels a cell, halved 8 times
-    assert size(RNG.normal(size=(48, 48)), square=True) == (48, 48)
+    assert size(RNG.normal(size=(32, 512))) == (32, 512)
+    assert size(RNG.normal(size=(48, 48))) == (48, 48)

@@ -8,7 +8,8 @@ import pyarrow as pa
 import streamlit as st
 
 from core.attention import MultiHeadTrace, QueryTrace
-from ui import matrices, tables
+from core.softmax_steps import softmax_steps, unscaled_weights
+from ui import charts, matrices, tables, text
 from ui.i18n import t
 
 
@@ -56,25 +57,41 @@ class RowPicker:
         return chosen(self.key, self.labels)
 
     def chart(self, name: str, weights: np.ndarray) -> None:
-        """The weights, queries down, with the chosen row outlined; a click picks a row."""
+        """The weights, queries down, with the chosen row outlined; a click picks a row. Beside
+        it (below it on a phone) the chosen row's weights with their numbers: a click, or a
+        tap, shows its result where it was made."""
+        i = self.index()
         show = matrices.options(
             kind="weights",
             row_title=t("common.query_token"),
             col_title=t("common.key_token"),
             value_title=t("common.weight"),
             select="pick",
-            marked_row=self.index(),
+            marked_row=i,
         )
-        matrices.matrix(
-            name,
-            weights,
-            "seq_len, seq_len",
-            self.labels,
-            self.labels,
-            show,
-            on_select=self._clicked,
-            key=self._chart_key(),
-        )
+        left, right = st.columns([3, 2])
+        with left:
+            matrices.matrix(
+                name,
+                weights,
+                "seq_len, seq_len",
+                self.labels,
+                self.labels,
+                show,
+                on_select=self._clicked,
+                key=self._chart_key(),
+            )
+        with right:
+            row = weights[i]  # (seq_k,) the chosen query's weights
+            figure = charts.bars(
+                row,
+                self.labels,
+                label_title=t("common.key_token"),
+                value_title=t("common.weight"),
+                kind="weights",
+            )
+            matrices.chart(figure, f"a_{i} = A[{i}, :]", row, "seq_len")
+            st.caption(t("softmax.row_caption", i=i))
 
     def selectbox(self, label: str, help: str | None = None) -> int:
         return pick(label, self.key, self.labels, help)
@@ -88,22 +105,32 @@ def dot_and_scale_tabs(att: MultiHeadTrace, labels: list[str], d_k: int, causal:
         [t("attention.tab_dot"), t("attention.tab_scale")], key="attn_steps", on_change="rerun"
     )
     sqrt_d_k = f"√{d_k}"
+    # One colour scale for both steps: the division shows as paler colours, not as new numbers
+    # on an identical picture. The spec stays the same; only the data carries the scale's ends.
+    bound = charts.shared_bound(att.dot_products[0], att.scores[0])
     if tab_dot.open:
         with tab_dot:
             st.markdown(t("attention.step_dot"))
             dots = att.dot_products[0]  # (seq_len, seq_len)
-            matrices.square("Q Kᵀ", dots, labels, kind="signed", value_title=t("attention.dot"))
+            matrices.square(
+                "Q Kᵀ", dots, labels, kind="signed", value_title=t("attention.dot"), bound=bound
+            )
     if tab_scale.open:
         with tab_scale:
             step = "attention.step_scale_masked" if causal else "attention.step_scale"
             st.markdown(t(step, sqrt_d_k=sqrt_d_k, root=d_k**0.5))
             scores = att.scores[0]  # (seq_len, seq_len), −∞ where masked
             name = f"Q Kᵀ / {sqrt_d_k}"
-            matrices.square(name, scores, labels, kind="signed", value_title=t("attention.score"))
+            score = t("attention.score")
+            matrices.square(name, scores, labels, kind="signed", value_title=score, bound=bound)
 
 
 def query_table(row: QueryTrace, labels: list[str], sqrt_d_k: str) -> None:
-    """Key by key: q·k_j, ÷ √d_k (or "masked"), and the weight, rounded to 4 decimals."""
+    """Softmax on the learner's own numbers, key by key: q·k_j, the score s_j = q·k_j ÷ √d_k (or
+    "masked"), e^(s_j − max), and the weight e^(s_j − max) ÷ Σ, rounded to 4 decimals; the
+    formula above it, the max and the sum under it."""
+    steps = softmax_steps(row.scores)  # (seq_k,) each: the row through softmax
+    text.formula(r"w_j = \frac{e^{s_j}}{\sum_k e^{s_k}} = \frac{e^{s_j - m}}{\sum_k e^{s_k - m}}")
     masked = t("attention.masked")
     scores = [masked if np.isneginf(s) else f"{s:.4f}" for s in row.scores]
     tables.table(
@@ -112,10 +139,31 @@ def query_table(row: QueryTrace, labels: list[str], sqrt_d_k: str) -> None:
                 t("common.key_token"): labels,
                 "q·k_j": np.round(row.dot_products, 4),
                 f"q·k_j ÷ {sqrt_d_k}": scores,
+                t("softmax.col_exp"): np.round(steps.exps, 4),
                 t("common.weight"): np.round(row.weights, 4),
             }
         )
     )
+    st.caption(t("softmax.sum_caption", largest=steps.largest, total=steps.total))
+
+
+def with_and_without_scaling(row: QueryTrace, labels: list[str], sqrt_d_k: str) -> None:
+    """The chosen row's weights with ÷ √d_k (the real ones) and without it, side by side."""
+    without = unscaled_weights(row.dot_products, row.scores)  # (seq_k,)
+    series = {
+        t("softmax.with", sqrt_d_k=sqrt_d_k): row.weights,
+        t("softmax.without", sqrt_d_k=sqrt_d_k): without,
+    }
+    figure = charts.paired_bars(
+        series,
+        labels,
+        label_title=t("common.key_token"),
+        value_title=t("common.weight"),
+        series_title=t("attention.series"),
+    )
+    st.markdown(t("softmax.compare_title", sqrt_d_k=sqrt_d_k))
+    matrices.vega(figure)
+    st.caption(t("softmax.compare_caption", with_max=row.weights.max(), without_max=without.max()))
 
 
 def with_sum_row(row: QueryTrace, labels: list[str]) -> tuple[np.ndarray, list[str]]:

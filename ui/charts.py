@@ -8,10 +8,11 @@ with Altair's public `alt.Chart.from_dict` instead, once, in the tests.
 Attention weights use a fixed 0–1 sequential scale (viridis); signed values a diverging scale
 centred on 0, negative blue and positive orange (bars included). Both are safe for colour-blind
 readers. Token axes are labelled "i·token" and kept in sentence order, so a repeated word keeps
-its own row.
+its own row, and every token keeps its label (Vega would drop labels that touch; a long one is
+cut with "…" instead). A signed legend writes the numbers at its ends, read from the data: the
+spec stays the same while a slider moves, only the data changes.
 """
 
-import json
 from dataclasses import dataclass
 
 import numpy as np
@@ -25,13 +26,21 @@ MASKED_COLOR = "#d9d9d9"
 POSITIVE_COLOR = image.BLUE_ORANGE[-3]  # bars: positive orange, negative blue, as the heatmaps
 NEGATIVE_COLOR = image.BLUE_ORANGE[1]
 MARK_COLOR = "#d62728"  # the outline of a chosen row
-CELL = 20  # pixels per heatmap row
-AXIS_ROOM = 110  # pixels for the rotated column labels and the axis titles
+CELL = 20  # pixels per heatmap row: a label at LABEL_FONT fits, Hangul included
+SMALL_CELL = 14  # pixels per row of a picture taller than MAX_ROWS (positions past a sentence)
+LABEL_FONT = 11
+LABEL_LIMIT = 110  # pixels of a row label; a longer token is cut with "…", never dropped
+COLUMN_LIMIT = 80  # pixels of a rotated column label
+# A chart fits the page's width, and its rows get their height: the height in a spec is the
+# rows' (CELL · rows), the axes and the legend come on top of it (autosize "fit-x"; Streamlit's
+# default, "fit", would squeeze the rows to leave room for them). Row counts alone fix a height.
+FIT_WIDTH = {"autosize": {"type": "fit-x", "contains": "padding"}}
 MAX_GRID_CELLS = 2048  # a head grid with more cells is drawn as a picture (see show.head_grid)
-MAX_COLS = 64  # wider matrices are drawn as a picture, with hover values for the first columns
-MAX_ROWS = 24  # ... and so are taller ones (e.g. 32 × 32 tokens): their labels crowd the axis,
-# every mark costs the browser time on each slider move, and a picture redraws many times faster
+MAX_COLS = 64  # wider matrices are drawn as a labelled picture, hover values for the first columns
+MAX_ROWS = 32  # ... and so are taller ones: 32 tokens (the most a sentence has) stay a chart
 HOVER_COLS = 16  # ... the first HOVER_COLS of them: a handful teaches hovering as well as 64
+# The legend of a signed scale writes its two ends and 0: the domain comes from the data.
+ENDS = "[extent(domain('color'))[0], 0, extent(domain('color'))[1]]"
 # How the browser draws a chart that is only looked at: on a canvas (thousands of SVG nodes
 # redraw slowly) and without an ARIA description per mark (one per cell is noise to a screen
 # reader, and each costs an expression evaluated per datum). Clickable charts keep SVG and ARIA.
@@ -51,21 +60,22 @@ class Chart:
 class HeatmapOptions:
     """How a heatmap is drawn: one object for charts.heatmap and ui.matrices.matrix alike."""
 
-    kind: str = "signed"  # "weights" (0–1) or "signed" (±, coloured by tone)
+    kind: str = "signed"  # "weights" (0–1) or "signed" (±, centred on 0)
     row_title: str = ""
     col_title: str = ""
     value_title: str = ""
     select: str | None = None  # the click selection's name: SVG marks with ARIA labels
     picture: bool = False  # draw as a picture whatever its size
     masked_label: str = "masked (−∞)"
-    ends_labels: tuple[str, str] = ("−max", "+max")  # the legend's ends of a signed scale
     marked_row: int | None = None  # a row drawn with a dark outline (the chosen query)
+    bound: float | None = None  # signed: the colour scale's ends, shared by compared matrices
+    description: str = ""  # the chart in words, for a screen reader (Vega-Lite `description`)
 
 
 @dataclass(frozen=True)
 class WideMatrix:
-    """A matrix too large to draw cell by cell: a picture of all of it, plus a hoverable part
-    built only when asked for (the page shows it in a box, drawn only while open)."""
+    """A matrix too large to draw cell by cell: a labelled picture of all of it, plus a
+    hoverable part built only when asked for (the page shows it in a box, drawn while open)."""
 
     values: np.ndarray  # (rows, cols) the whole matrix
     shown: int  # the part's columns: all of them, or the first HOVER_COLS of a wide matrix
@@ -84,6 +94,10 @@ class WideMatrix:
         shown = self.shown
         return _cells(self.values[:, :shown], self.rows, self.cols[:shown], self.options, self.ends)
 
+    def picture(self, url: str) -> Chart:
+        """All of it: the picture at `url` (one pixel per cell) under labelled rows and a legend."""
+        return picture(url, self.values.shape, self.rows, self.options, self.ends)
+
 
 def token_labels(tokens) -> list[str]:
     """Unique, ordered axis labels: '0·The', '1·cat', ... ."""
@@ -99,11 +113,22 @@ def position_labels(tokens, n_positions: int) -> list[str]:
     return labels + [str(i) for i in range(len(labels), n_positions)]
 
 
+def shared_bound(*arrays: np.ndarray) -> float:
+    """One colour scale for matrices a lesson compares: the largest finite |value| of them all."""
+    return max(image.to_unit_bound(np.asarray(a), "signed") for a in arrays)
+
+
 def _labels(codes: np.ndarray, labels: list[str]) -> pa.DictionaryArray:
     """A column of labels as small integer codes plus each label once (Arrow's dictionary)."""
     return pa.DictionaryArray.from_arrays(
         pa.array(codes.astype(np.int32)), pa.array([str(label) for label in labels], pa.string())
     )
+
+
+def _first_only(value: float, n: int) -> pa.Array:
+    """A column that holds `value` in its first row and nothing (null) below: a number the
+    chart needs once (the colour scale's end), sent as data so the spec stays the same."""
+    return pa.array([value] + [None] * (n - 1), pa.float32())
 
 
 def _axis_table(values: np.ndarray, rows: list[str], cols: list[str]) -> pa.Table:
@@ -131,12 +156,57 @@ def _nominal(name: str, title: str, **axis) -> dict:
     }
 
 
-def _scale(kind: str) -> dict:
-    """Weights on a fixed 0–1 scale; signed values as tones in [−1, 1] (value ÷ the matrix's
-    largest |value|), centred on 0. Fixed domains keep the spec the same from rerun to rerun."""
-    if kind == "weights":
-        return {"scheme": WEIGHTS_SCHEME, "domain": [0, 1]}
-    return {"scheme": SIGNED_SCHEME, "domain": [-1, 1], "domainMid": 0}
+def token_axis(name: str, title: str, *, across: bool = False) -> dict:
+    """A nominal axis of tokens where every label stays: Vega drops labels that touch unless
+    told not to (labelOverlap false), and a long token is cut with "…" (labelLimit). Across the
+    top of a chart the labels stand upright (−90°): the narrowest way to keep them all."""
+    axis = {"labelOverlap": False, "labelFontSize": LABEL_FONT, "labelLimit": LABEL_LIMIT}
+    if across:  # on a narrow screen the letters shrink with the columns (down to 6 px)
+        font = {"expr": f"clamp(bandwidth('x') * 0.85, 6, {LABEL_FONT})"}
+        axis.update(labelAngle=-90, labelLimit=COLUMN_LIMIT, labelFontSize=font)
+    return _nominal(name, title, **axis)
+
+
+def _legend(kind: str) -> dict:
+    """Above the chart (a narrow screen keeps its width for the cells); a signed scale writes
+    its ends and 0 in numbers."""
+    legend = {"orient": "top", "direction": "horizontal", "gradientLength": 160}
+    if kind == "signed":
+        legend.update(values={"expr": ENDS}, format="+.2f")
+    return legend
+
+
+def _color(kind: str, title: str, ends: bool = False) -> dict:
+    """Weights on a fixed 0–1 scale; signed values centred on 0, their ends read from the data
+    (see _ends_layer, `ends`): both keep the spec the same from rerun to rerun."""
+    scale = {"scheme": WEIGHTS_SCHEME, "domain": [0, 1]}
+    if kind == "signed":
+        scale = {"scheme": SIGNED_SCHEME, "domainMid": 0, "nice": False}
+        if ends:  # a scale that never collapses to a point, even before the data has arrived
+            scale["domain"] = {"unionWith": [-1e-6, 1e-6]}
+    return {
+        "field": "value",
+        "type": "quantitative",
+        "scale": scale,
+        "title": title,
+        "legend": _legend(kind),
+    }
+
+
+def _ends_layer(kind: str, title: str) -> dict:
+    """An invisible layer that gives the colour scale its ends, [−bound, +bound] from the data's
+    first row (a weights scale: [0, 1]), and with them the legend. It lies under the others, so
+    hovering finds the cells above it."""
+    ends = "[-datum.bound, datum.bound]" if kind == "signed" else "[0, 1]"
+    return {
+        "transform": [
+            {"filter": "isValid(datum.bound)"},
+            {"calculate": ends, "as": "value"},
+            {"flatten": ["value"]},
+        ],
+        "mark": {"type": "rect", "opacity": 0, "aria": False},  # a rect: the legend a gradient
+        "encoding": {"color": _color(kind, title, ends=True)},
+    }
 
 
 def heatmap(
@@ -145,14 +215,15 @@ def heatmap(
     """A matrix as coloured cells with hover values (kind "weights": 0–1, "signed": ±).
 
     Masked entries (-inf) are drawn grey and read `masked_label` on hover, never as a number.
-    Signed values are coloured by their tone (value ÷ largest |value|, the Chart's `ends`); the
-    legend's ends read `ends_labels` and the page writes the number (see ui.matrices.chart).
+    A signed scale runs from −bound to +bound, bound = the matrix's largest |value| or the shared
+    `options.bound` (the Chart's `ends`); the legend writes both ends.
     A matrix wider than MAX_COLS or taller than MAX_ROWS, or any matrix when `picture` is set,
-    comes back as a WideMatrix (a picture and a hoverable part): thousands of marks redraw too
-    slowly on a slider move.
+    comes back as a WideMatrix (a labelled picture and a hoverable part): thousands of marks
+    redraw too slowly on a slider move.
     """
-    # the whole matrix's ends, for its picture and its hoverable part alike
-    ends = image.to_unit_bound(values, options.kind) if options.kind == "signed" else None
+    ends = None
+    if options.kind == "signed":  # the whole matrix's ends, for its picture and part alike
+        ends = max(image.to_unit_bound(values, "signed"), options.bound or 0.0)
     large = values.shape[1] > MAX_COLS or values.shape[0] > MAX_ROWS
     if not options.select and (options.picture or large):  # a clickable chart keeps its marks
         shown = HOVER_COLS if values.shape[1] > MAX_COLS else values.shape[1]  # all, unless wide
@@ -160,28 +231,19 @@ def heatmap(
     return _cells(values, rows, cols, options, ends)
 
 
+def _across(rows: list[str], cols: list[str]) -> str:
+    """What the columns are: the rows' own labels (tokens, positions, heads) or numbers."""
+    return "tokens" if list(rows) == list(cols) else "numbers"
+
+
 def _cells(
     values: np.ndarray, rows: list[str], cols: list[str], style: HeatmapOptions, ends: float | None
 ) -> Chart:
-    """The heatmap itself: one rect per cell."""
+    """The heatmap itself: one rect per cell (and, if signed, the layer that sets its ends)."""
     masked = np.isneginf(values)
     finite = np.where(masked, 0.0, values)
     data = _axis_table(finite, rows, cols)
-    color = {
-        "field": "value",
-        "type": "quantitative",
-        "scale": _scale(style.kind),
-        "title": style.value_title,
-    }
-    if ends is not None:  # signed: the colour follows the tone, the tooltip the value
-        tone = np.clip(np.round(finite / ends, 3), -1.0, 1.0).astype(np.float32).ravel()
-        data = data.append_column("tone", pa.array(tone))
-        low, high = (json.dumps(label) for label in style.ends_labels)
-        color["field"] = "tone"
-        color["legend"] = {
-            "values": [-1, 0, 1],
-            "labelExpr": f"datum.value < 0 ? {low} : datum.value > 0 ? {high} : '0'",
-        }
+    color = _color(style.kind, style.value_title)
     value = {"field": "value", "type": "quantitative", "title": style.value_title, "format": ".4f"}
     marks = {}
     if style.marked_row is not None:  # the chosen row outlined; only the data says which
@@ -195,17 +257,21 @@ def _cells(
     if masked.any():  # a masked cell reads the masked label, never a number
         data = data.append_column("masked", pa.array(masked.ravel()))
         color = {"condition": {"test": "datum.masked", "value": MASKED_COLOR}, **color}
-        shown = f"datum.masked ? {json.dumps(style.masked_label)} : format(datum.value, '.4f')"
+        shown = f"datum.masked ? {_quote(style.masked_label)} : format(datum.value, '.4f')"
         transform = [{"calculate": shown, "as": "shown"}]
         value = {"field": "shown", "type": "nominal", "title": style.value_title}
-    spec = {
+    across = _across(rows, cols)
+    x = (
+        token_axis("col", style.col_title, across=True)
+        if across == "tokens"
+        else _nominal("col", style.col_title, labelAngle=0)  # numbers: some may give way
+    )
+    cells = {
         "mark": {"type": "rect"},
-        # Streamlit fits a chart to a fixed height (a step size is ignored): rows + axis room.
-        "height": CELL * len(rows) + AXIS_ROOM,
         **({"transform": transform} if transform else {}),
         "encoding": {
-            "x": _nominal("col", style.col_title, labelAngle=-45),
-            "y": _nominal("row", style.row_title),
+            "x": x,
+            "y": token_axis("row", style.row_title),
             "color": color,
             "tooltip": [
                 {"field": "row", "type": "nominal", "title": style.row_title},
@@ -215,6 +281,12 @@ def _cells(
             **marks,
         },
     }
+    spec = {"description": style.description, "height": _height(len(rows)), **FIT_WIDTH}
+    if ends is not None:  # signed: a second, invisible layer sets the colour scale's ends
+        data = data.append_column("bound", _first_only(ends, len(data)))
+        spec["layer"] = [_ends_layer("signed", style.value_title), cells]
+    else:
+        spec.update(cells)
     if style.select:  # clickable: SVG marks with ARIA labels (what a click and a reader find)
         spec["params"] = [
             {
@@ -224,6 +296,70 @@ def _cells(
         ]
     else:
         spec.update(FAST)
+    return Chart(spec, data, ends)
+
+
+def _height(n_rows: int) -> int:
+    """The height of a heatmap's (or picture's) rows in pixels, from their number alone."""
+    return (CELL if n_rows <= MAX_ROWS else SMALL_CELL) * n_rows
+
+
+def _quote(text: str) -> str:
+    """A string literal for a Vega expression."""
+    return "'" + text.replace("\\", "\\\\").replace("'", "\\'") + "'"
+
+
+def picture(
+    url: str, shape: tuple[int, int], rows: list[str], style: HeatmapOptions, ends: float | None
+) -> Chart:
+    """A large matrix as one picture (a PNG, one pixel per cell, enlarged without smoothing)
+    with every row labelled, the columns numbered and the colour legend: one image instead of
+    thousands of marks, and the same height as a heatmap of as many rows."""
+    n_rows, n_cols = shape
+    data = pa.table(
+        {
+            "row": _labels(np.arange(n_rows), rows),
+            "url": pa.array([url] + [None] * (n_rows - 1), pa.string()),
+            "left": _first_only(0.0, n_rows),
+            "right": _first_only(float(n_cols), n_rows),
+            "bound": _first_only(ends if ends is not None else 1.0, n_rows),
+        }
+    )
+    image_layer = {
+        "transform": [{"filter": "isValid(datum.url)"}],
+        "mark": {
+            "type": "image",
+            "aspect": False,
+            "smooth": False,  # every cell a crisp block, however large it is drawn
+        },
+        "encoding": {
+            "url": {"field": "url", "type": "nominal"},
+            "y": {"value": 0},
+            "y2": {"value": "height"},
+            "x": {
+                "field": "left",
+                "type": "quantitative",
+                "title": style.col_title,
+                "scale": {"nice": False, "zero": True},
+                "axis": {"format": "d", "tickMinStep": 1},
+            },
+            "x2": {"field": "right"},
+        },
+    }
+    rows_layer = {  # one invisible band per row: the row axis, and the row's label on hover
+        "mark": {"type": "rect", "opacity": 0},
+        "encoding": {
+            "y": token_axis("row", style.row_title),
+            "tooltip": [{"field": "row", "type": "nominal", "title": style.row_title}],
+        },
+    }
+    spec = {
+        "description": style.description,
+        "height": _height(n_rows),
+        **FIT_WIDTH,
+        "layer": [_ends_layer(style.kind, style.value_title), image_layer, rows_layer],
+        **FAST,
+    }
     return Chart(spec, data, ends)
 
 
@@ -237,6 +373,7 @@ def head_grid(
     value_title: str,
     head_title: str,
     columns: int = 4,
+    description: str = "",
 ) -> Chart:
     """Every head's attention weights as small multiples, rows of `columns`, one fixed 0–1 scale.
 
@@ -254,13 +391,15 @@ def head_grid(
     )
     cell = min(20, max(4, 180 // max(n_rows, n_cols)))  # pixels per cell: 4 panels fit a laptop
     font = min(10, max(6, cell - 1))
+    token = {"labelOverlap": False, "labelFontSize": font}
     spec = {
+        "description": description,
         "mark": {"type": "rect"},
         "width": cell * n_cols,
         "height": cell * n_rows,
         "encoding": {
-            "x": _nominal("col", col_title, labelAngle=-45, labelFontSize=font),
-            "y": _nominal("row", row_title, labelFontSize=font),
+            "x": _nominal("col", col_title, **token, labelAngle=-90, labelLimit=COLUMN_LIMIT),
+            "y": _nominal("row", row_title, **token, labelLimit=LABEL_LIMIT),
             "color": {
                 "field": "value",
                 "type": "quantitative",
@@ -295,8 +434,11 @@ def bars(
     label_title: str,
     value_title: str,
     kind: str = "signed",
+    description: str = "",
 ) -> Chart:
-    """One bar per label, in the given order; weights on a fixed 0–1 axis."""
+    """One bar per label, down the page in the given order, each with its number written at its
+    end (a phone shows no hover box); weights on a fixed 0–1 axis. Lying bars keep every token
+    label upright and readable, Hangul included, however narrow the screen."""
     unique = {label: i for i, label in enumerate(dict.fromkeys(labels))}
     data = pa.table(
         {
@@ -304,26 +446,112 @@ def bars(
             "value": pa.array(np.round(values, 4).astype(np.float32)),
         }
     )
-    y = {"field": "value", "type": "quantitative", "title": value_title}
+    x = {"field": "value", "type": "quantitative", "title": value_title}
     if kind == "weights":
-        y["scale"] = {"domain": [0, 1]}
+        x["scale"] = {"domain": [0, 1]}
+    negative = "datum.value < 0"
     spec = {
-        "mark": {"type": "bar"},
-        "height": 220,
+        "description": description,
+        "height": CELL * len(unique),
+        **FIT_WIDTH,
         "encoding": {
-            "x": _nominal("label", label_title, labelAngle=-45),
-            "y": y,
-            "color": {
-                "condition": {"test": "datum.value >= 0", "value": POSITIVE_COLOR},
-                "value": NEGATIVE_COLOR,
-            },
+            "y": token_axis("label", label_title),
+            "x": x,
             "tooltip": [
                 {"field": "label", "type": "nominal", "title": label_title},
                 {"field": "value", "type": "quantitative", "title": value_title, "format": ".4f"},
             ],
         },
+        "layer": [
+            {
+                "mark": {"type": "bar"},
+                "encoding": {
+                    "color": {
+                        "condition": {"test": "datum.value >= 0", "value": POSITIVE_COLOR},
+                        "value": NEGATIVE_COLOR,
+                    }
+                },
+            },
+            {
+                "mark": {
+                    "type": "text",
+                    "fontSize": LABEL_FONT,
+                    "align": {"expr": f"{negative} ? 'right' : 'left'"},
+                    "dx": {"expr": f"{negative} ? -3 : 3"},
+                },
+                "encoding": {"text": {"field": "value", "type": "quantitative", "format": ".2f"}},
+            },
+        ],
     }
     return Chart({**spec, **FAST}, data)
+
+
+def paired_bars(
+    series: dict[str, np.ndarray],
+    labels: list[str],
+    *,
+    label_title: str,
+    value_title: str,
+    series_title: str,
+    description: str = "",
+) -> Chart:
+    """Two weights per label side by side (e.g. softmax with and without ÷ √d_k), each with
+    its number: the first series filled, the second only outlined, so they differ without
+    colour too; both named in the legend. Weights on a fixed 0–1 axis."""
+    names = list(series)
+    n = len(labels)
+    values = np.concatenate([np.asarray(series[name], dtype=float) for name in names])
+    data = pa.table(
+        {
+            "label": _labels(np.tile(np.arange(n), len(names)), labels),
+            "series": _labels(np.repeat(np.arange(len(names)), n), names),
+            "value": pa.array(np.round(values, 4).astype(np.float32)),
+        }
+    )
+    by_series = {"field": "series", "type": "nominal", "sort": None, "title": series_title}
+    legend = {"orient": "top", "direction": "vertical", "labelLimit": 360}
+    spec = {
+        "description": description,
+        "height": (CELL + 10) * n,  # a band per label, its bars a little thinner than a row
+        **FIT_WIDTH,
+        "encoding": {
+            "y": token_axis("label", label_title),
+            "yOffset": by_series,
+            "x": {
+                "field": "value",
+                "type": "quantitative",
+                "title": value_title,
+                "scale": {"domain": [0, 1]},
+            },
+            "tooltip": [
+                {"field": "label", "type": "nominal", "title": label_title},
+                {"field": "series", "type": "nominal", "title": series_title},
+                {"field": "value", "type": "quantitative", "title": value_title, "format": ".4f"},
+            ],
+        },
+        "layer": [
+            {
+                "mark": {"type": "bar", "stroke": POSITIVE_COLOR, "strokeWidth": 1.5},
+                "encoding": {
+                    "fill": {
+                        **by_series,
+                        "scale": {"range": [POSITIVE_COLOR, "#ffffff"]},
+                        "legend": legend,
+                    }
+                },
+            },
+            {
+                "mark": {"type": "text", "align": "left", "dx": 3, "fontSize": LABEL_FONT},
+                "encoding": {"text": {"field": "value", "type": "quantitative", "format": ".2f"}},
+            },
+        ],
+    }
+    return Chart({**spec, **FAST}, data)
+
+
+# Each line also has its own point shape and dash: colour never tells the lines apart alone.
+SHAPES = ["circle", "square", "triangle-up", "diamond", "cross", "triangle-down"]
+DASHES = [[1, 0], [6, 3], [2, 2], [8, 3, 2, 3], [4, 4], [1, 3]]
 
 
 def lines(
@@ -334,8 +562,10 @@ def lines(
     y_title: str,
     series_title: str,
     log2_x: bool = False,
+    description: str = "",
 ) -> Chart:
-    """Several curves over the same x, one colour each (colour-blind-safe palette).
+    """Several curves over the same x, each with its own colour (colour-blind-safe palette),
+    point shape and dash, named in the legend below.
 
     log2_x puts x on a base-2 log axis with a tick at every x (e.g. d_k = 4 … 512).
     """
@@ -353,19 +583,28 @@ def lines(
     if log2_x:
         x_enc["scale"] = {"type": "log", "base": 2}
         x_enc["axis"] = {"values": [float(v) for v in x], "format": "d"}
+    legend = {"orient": "bottom", "direction": "vertical", "labelLimit": 360, "symbolSize": 120}
+
+    def by_series(values: list) -> dict:
+        return {
+            "field": "series",
+            "type": "nominal",
+            "title": series_title,
+            "sort": None,
+            "scale": {"range": values},
+            "legend": legend,
+        }
+
     spec = {
-        "mark": {"type": "line", "point": True},
-        "height": 260,
+        "description": description,
+        "mark": {"type": "line", "point": {"size": 60, "filled": True}},
+        "height": 300,
         "encoding": {
             "x": x_enc,
             "y": {"field": "y", "type": "quantitative", "title": y_title},
-            "color": {
-                "field": "series",
-                "type": "nominal",
-                "title": series_title,
-                "sort": None,
-                "scale": {"scheme": "tableau10"},
-            },
+            "color": {**by_series([]), "scale": {"scheme": "tableau10"}},
+            "shape": by_series(SHAPES),
+            "strokeDash": by_series(DASHES),
             "tooltip": [
                 {"field": "series", "type": "nominal", "title": series_title},
                 {"field": "x", "type": "quantitative", "title": x_title},
@@ -377,15 +616,29 @@ def lines(
 
 
 def lines_log2(
-    x, series: dict[str, np.ndarray], *, x_title: str, y_title: str, series_title: str
+    x,
+    series: dict[str, np.ndarray],
+    *,
+    x_title: str,
+    y_title: str,
+    series_title: str,
+    description: str = "",
 ) -> Chart:
     """`lines` with x on a base-2 log axis, ticks at the given x values."""
     return lines(
-        x, series, x_title=x_title, y_title=y_title, series_title=series_title, log2_x=True
+        x,
+        series,
+        x_title=x_title,
+        y_title=y_title,
+        series_title=series_title,
+        log2_x=True,
+        description=description,
     )
 
 
-def scatter(points: np.ndarray, labels: list[str], *, x_title: str, y_title: str) -> Chart:
+def scatter(
+    points: np.ndarray, labels: list[str], *, x_title: str, y_title: str, description: str = ""
+) -> Chart:
     """Labelled points in 2-D (e.g. a PCA projection of token vectors)."""
     data = pa.table(
         {
@@ -404,12 +657,13 @@ def scatter(points: np.ndarray, labels: list[str], *, x_title: str, y_title: str
         ],
     }
     spec = {
+        "description": description,
         "height": 320,
         "encoding": encoding,
         "layer": [
             {"mark": {"type": "circle", "size": 90}},
             {
-                "mark": {"type": "text", "dx": 8, "align": "left"},
+                "mark": {"type": "text", "dx": 8, "align": "left", "fontSize": LABEL_FONT},
                 "encoding": {"text": {"field": "label", "type": "nominal"}},
             },
         ],

@@ -66,17 +66,21 @@ def to_unit_bound(values: np.ndarray, kind: str) -> float:
     return float(finite.max()) if finite.size and finite.max() > 0 else 1.0
 
 
-def to_unit(values: np.ndarray, kind: str) -> np.ndarray:
-    """Map values to [0, 1]: weights as they are; signed values so that 0 sits in the middle."""
+def to_unit(values: np.ndarray, kind: str, bound: float | None = None) -> np.ndarray:
+    """Map values to [0, 1]: weights as they are; signed values so that 0 sits in the middle and
+    ±bound (default: the largest |value|; a shared scale may give a larger one) at the ends."""
     finite = np.where(np.isfinite(values), values, 0.0)
     if kind == "weights":
         return np.clip(finite, 0.0, 1.0)
-    return 0.5 + 0.5 * finite / to_unit_bound(values, kind)
+    bound = bound or to_unit_bound(values, kind)
+    return np.clip(0.5 + 0.5 * finite / bound, 0.0, 1.0)
 
 
-def matrix_image(values: np.ndarray, kind: str, cell_h: int = 1, cell_w: int = 1) -> np.ndarray:
+def matrix_image(
+    values: np.ndarray, kind: str, cell_h: int = 1, cell_w: int = 1, bound: float | None = None
+) -> np.ndarray:
     """(rows·cell_h, cols·cell_w) uint8 palette indices of a matrix; -inf (masked) cells grey."""
-    index = (to_unit(values, kind) * (LEVELS - 1)).round().astype(np.uint8)  # (rows, cols)
+    index = (to_unit(values, kind, bound) * (LEVELS - 1)).round().astype(np.uint8)  # (rows, cols)
     index[np.isneginf(values)] = MASKED
     return np.repeat(np.repeat(index, cell_h, axis=0), cell_w, axis=1)
 

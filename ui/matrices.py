@@ -13,9 +13,45 @@ GRID_COLUMNS = 4  # heads per row in the multi-head page's grid
 
 
 def vega(figure: charts.Chart, **kwargs):
-    """Draw a chart: its table ships as Arrow next to its Vega-Lite spec."""
+    """Draw a chart: its table ships as Arrow next to its Vega-Lite spec, which always carries a
+    description in the learner's language (what a screen reader says for it)."""
     kwargs.setdefault("width", "stretch")
-    return st.vega_lite_chart(figure.data, figure.spec, **kwargs)
+    spec = figure.spec
+    if not spec.get("description"):
+        spec = {**spec, "description": describe(spec)}
+    return st.vega_lite_chart(figure.data, spec, **kwargs)
+
+
+def _title(encodings: list[dict], channel: str) -> str:
+    """The first title a channel has in any layer."""
+    found = (e.get(channel, {}).get("title") for e in encodings)
+    return str(next((title for title in found if title), ""))
+
+
+def describe(spec: dict) -> str:
+    """A chart in words, from its own titles: what it is, what runs down and across, what its
+    colour (or length) means. No numbers that change with a slider, so the spec stays the same."""
+    layers = spec.get("layer") or [spec]
+    encodings = [spec.get("encoding", {})] + [layer.get("encoding", {}) for layer in layers]
+    marks = [layer.get("mark", {}).get("type") for layer in layers]
+    # the layer that shows the data (a heatmap's first, invisible layer only sets its ends)
+    mark = next((m for m in ("image", "bar", "line", "rect") if m in marks), "point")
+    titles = {c: _title(encodings, c) for c in ("x", "y", "color", "shape")}
+    if any("facet" in encoding for encoding in encodings):
+        return t("charts.describe_grid", rows=titles["y"], cols=titles["x"], value=titles["color"])
+    if mark == "image":
+        return t(
+            "charts.describe_picture", rows=titles["y"], cols=titles["x"], value=titles["color"]
+        )
+    if mark == "rect":
+        return t(
+            "charts.describe_heatmap", rows=titles["y"], cols=titles["x"], value=titles["color"]
+        )
+    if mark == "bar":
+        return t("charts.describe_bars", label=titles["y"], value=titles["x"])
+    if mark == "line":
+        return t("charts.describe_lines", y=titles["y"], x=titles["x"], series=titles["shape"])
+    return t("charts.describe_scatter", x=titles["x"], y=titles["y"])
 
 
 def options(**chosen) -> charts.HeatmapOptions:
@@ -25,28 +61,19 @@ def options(**chosen) -> charts.HeatmapOptions:
         "col_title": t("common.dimension"),
         "value_title": t("common.value"),
         "masked_label": t("common.masked"),
-        "ends_labels": (t("common.ends_low"), t("common.ends_high")),
     }
     return charts.HeatmapOptions(**{**defaults, **{k: v for k, v in chosen.items() if v}})
 
 
 def wide(matrix: charts.WideMatrix, name: str, **kwargs):
-    """A large matrix: all of it as a picture; its values on hover (all, or the first columns of
-    a wide one) in a box that is drawn only while it is open (a chart redraws on every slider
-    move, a picture costs far less)."""
+    """A large matrix: all of it as a labelled picture (one image, not thousands of marks, to
+    redraw on a slider move); its values on hover (all, or the first columns of a wide one) in
+    a box that is drawn only while it is open."""
     rows, cols = matrix.values.shape
-    square = rows == cols  # e.g. position × position: square cells, not stretched to the page
-    scale = matrix.ends or 1.0  # signed: its largest |value|; weights: 1
+    url = pictures.matrix_picture(matrix.values, matrix.kind, matrix.ends)
+    vega(matrix.picture(url))
     hover = "every" if matrix.shown == cols else "first"
-    caption = (
-        t(f"common.wide_caption_{matrix.kind}", cols=cols, bound=scale)
-        + " "
-        + t(f"common.hover_{hover}_caption", shown=matrix.shown)
-    )  # the picture's own caption: one element less to redraw than an st.caption
-    width = 480 if square else "stretch"
-    url = pictures.matrix_picture(matrix.values, matrix.kind, square)
-    st.image(url, caption=caption, width=width)
-    label = t(f"common.hover_{hover}_values", name=name, shown=matrix.shown, cols=cols)
+    label = t(f"charts.hover_{hover}", name=name, rows=rows, cols=cols, shown=matrix.shown)
     key = "hover_" + hashlib.blake2b(name.encode(), digest_size=4).hexdigest()  # names are unique
     box = st.expander(label, key=key, on_change="rerun")
     if box.open:
@@ -76,23 +103,35 @@ def head_grid(name: str, weights: np.ndarray, labels: list[str], heads: list[str
     caption = t(
         "multihead.grid_pictures", cells=weights.size, columns=GRID_COLUMNS, last=n_heads - 1
     )
-    st.image(pictures.grid_picture(weights, GRID_COLUMNS), caption=caption, width="stretch")
+    url = pictures.grid_picture(weights, GRID_COLUMNS)
+    alt = t("charts.grid_alt", heads=n_heads, rows=weights.shape[1])
+    st.image(url, caption=caption, width="stretch", alt=alt)
 
 
-def _header(name: str, array: np.ndarray, dims: str, ends: float | None = None) -> None:
+def _header(
+    name: str, array: np.ndarray, dims: str, ends: float | None = None, shared: bool = False
+) -> None:
     """The matrix's name and its shape, in the paper's letters and in numbers; for a signed
-    heatmap also the value at its colour scale's ends."""
+    heatmap also the numbers at its colour scale's ends (and whether compared matrices share
+    that scale)."""
     line = f"**{name}** &nbsp; `({dims})` = `{size_text(array)}`"
     if ends is not None:
-        line += " &nbsp; · &nbsp; " + t("common.colour_ends", bound=ends)
+        scale = "charts.scale_shared" if shared else "charts.scale_signed"
+        line += " &nbsp; · &nbsp; " + t(scale, bound=ends)
     st.markdown(line)
 
 
 def chart(
-    figure: charts.Chart | charts.WideMatrix, name: str, array: np.ndarray, dims: str, **kwargs
+    figure: charts.Chart | charts.WideMatrix,
+    name: str,
+    array: np.ndarray,
+    dims: str,
+    *,
+    shared: bool = False,
+    **kwargs,
 ):
     """Draw a chart with its shape written above it (our own labels, never the learner's)."""
-    _header(name, array, dims, figure.ends)
+    _header(name, array, dims, figure.ends, shared)
     if isinstance(figure, charts.WideMatrix):
         return wide(figure, name, **kwargs)
     return vega(figure, **kwargs)
@@ -111,12 +150,14 @@ def matrix(
     **chosen,
 ):
     """A named matrix as a heatmap with its shape: tokens down and dimensions across unless told
-    otherwise (`style`, or any HeatmapOptions field by name); masked (−∞) cells grey. Large ones
-    (or any, with picture=True) as a picture with hover values in a box (see charts.heatmap)."""
+    otherwise (`style`, or any HeatmapOptions field by name, e.g. `bound` for a colour scale
+    shared with the matrices it is compared with); masked (−∞) cells grey. Large ones (or any,
+    with picture=True) as a labelled picture with hover values in a box (see charts.heatmap)."""
     cols = cols if cols is not None else [str(d) for d in range(values.shape[1])]
-    figure = charts.heatmap(values, rows, cols, style or options(**chosen))
+    style = style or options(**chosen)
+    figure = charts.heatmap(values, rows, cols, style)
     clicks = {"on_select": on_select, "key": key} if on_select else {}
-    return chart(figure, name, values, dims, **clicks)
+    return chart(figure, name, values, dims, shared=style.bound is not None, **clicks)
 
 
 def square(name: str, values: np.ndarray, labels: list[str], **chosen):

@@ -1,15 +1,14 @@
 """Pictures of large matrices: palette PNGs (Pillow) inline in the page, enlarged without blur.
 
-A picture is drawn at one pixel (or a few) per cell and enlarged by the browser without
-smoothing (CSS `image-rendering: pixelated`): a few kB to send and decode instead of a
-megapixel, cells still crisp. Palette mode stores one byte per pixel: smaller files and less
+A picture is drawn at one pixel per cell and enlarged by the browser without smoothing (in a
+chart: the image mark's `smooth: false`; in st.image: CSS `image-rendering: pixelated`): a few kB
+to send and decode instead of a megapixel, cells still crisp. Palette mode stores one byte per pixel: smaller files and less
 CPU than RGB. Pictures travel inline as data URLs: a separate media file can be deleted by
 Streamlit before a slow browser fetches it.
 """
 
 import base64
 import io
-import math
 
 import numpy as np
 import streamlit as st
@@ -17,12 +16,22 @@ from PIL import Image
 
 from ui import image
 
-PIXELATED = "<style>[data-testid='stImage'] img {image-rendering: pixelated;}</style>"
+# Our own CSS, once per page (no content in it):
+# - pictures enlarged without blurring their cells;
+# - nothing wider than a phone: a picture, a chart or a formula never reaches past its column. A
+#   formula or a grid of heads wider than the column scrolls sideways inside itself (the page
+#   itself does not pan); a picture shrinks to the column.
+STYLE = """<style>
+[data-testid='stImage'] img {image-rendering: pixelated; max-width: 100%; height: auto;}
+[data-testid='stVegaLiteChart'] {max-width: 100%; overflow-x: auto; overflow-y: hidden;}
+.katex-display {overflow-x: auto; overflow-y: hidden; max-width: 100%;}
+</style>"""
 
 
 def style() -> None:
-    """Once per page: enlarge pictures without blurring their cells (our own CSS, no content)."""
-    st.html(PIXELATED)
+    """Once per page: enlarge pictures without blurring their cells; keep everything inside the
+    screen's width (our own CSS, no content)."""
+    st.html(STYLE)
 
 
 def png(indices: np.ndarray, kind: str) -> bytes:
@@ -40,15 +49,10 @@ def data_url(indices: np.ndarray, kind: str) -> str:
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
-def matrix_picture(values: np.ndarray, kind: str, square: bool = False) -> str:
-    """The matrix as a PNG data URL: square cells, or, for a wide matrix, cells as tall as
-    they were when drawn 1024 pixels wide and 8 high, in the fewest pixels."""
-    cell_w = cell_h = 1
-    if not square:
-        cell_w, cell_h = max(1, 1024 // values.shape[1]), 8
-        common = math.gcd(cell_w, cell_h)
-        cell_w, cell_h = cell_w // common, cell_h // common
-    return data_url(image.matrix_image(values, kind, cell_h=cell_h, cell_w=cell_w), kind)
+def matrix_picture(values: np.ndarray, kind: str, bound: float | None = None) -> str:
+    """The matrix as a PNG data URL, one pixel per cell (the chart enlarges it without smoothing);
+    a signed matrix coloured on ±bound (default: its own largest |value|)."""
+    return data_url(image.matrix_image(values, kind, bound=bound), kind)
 
 
 @st.cache_data(max_entries=16, show_spinner=False)
