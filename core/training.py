@@ -13,7 +13,7 @@ import numpy as np
 from core.model import ModelConfig, ModelParams, forward, init_model, loss_and_grads
 from core.tasks import TASKS, Batch, Task
 
-EVAL_SIZE = 256  # examples in the fixed batches that measure train and test accuracy
+EVAL_SIZE = 128  # examples in each fixed batch that measures train or test accuracy
 N_CHECKPOINTS = 16  # saved copies of the weights, spread over the run, for a replay slider
 
 
@@ -161,7 +161,7 @@ class Hop:
 class Route:
     """How the model gets the referent noun to the pronoun, hop by hop."""
 
-    kind: str  # "direct", "two hops" or "unclear"
+    kind: str  # "direct", "two hops" or "unclear" (see route_of)
     hops: tuple[Hop, ...]  # in layer order; for "unclear" the best pronoun -> referent head
 
 
@@ -197,11 +197,15 @@ def strongest(weights: np.ndarray, layers: range, query: str, key: str) -> Hop:
 
 
 def route_of(to_referent, to_adjective, adjective_to_referent, threshold: float) -> Route:
-    """One sentence's route. Each argument (n_layers, n_heads) of weights between two words.
+    """One sentence's route. Each argument (n_layers, n_heads): weights between two words.
 
-    direct: a head at the pronoun puts ≥ threshold on the noun (shown after the earlier head,
-    if any, that brought the adjective to the pronoun). two hops: the adjective attends to the
-    noun, then a later head at the pronoun attends to the adjective.
+    direct: a head at the pronoun puts ≥ threshold on the referent (shown after the earlier
+      head, if any, that brought the adjective to the pronoun).
+    two hops: the adjective attends to the noun, then a later head at the pronoun attends to
+      the adjective.
+    unclear: neither.
+    A direct head need not be the one that decides: a layer-0 head may look at the same noun
+    whatever the adjective, and a later layer make the choice.
     """
     n_layers = len(to_referent)
     best = strongest(to_referent, range(n_layers), "pronoun", "referent")

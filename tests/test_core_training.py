@@ -201,10 +201,13 @@ def test_route_of_names_direct_two_hop_and_unclear_routes():
     to_referent[1, 2], to_adjective[0, 1] = 0.9, 0.8
     direct = route_of(to_referent, to_adjective, zeros, 0.6)
     assert direct.kind == "direct"
-    assert [(h.layer, h.head, h.key) for h in direct.hops] == [
-        (0, 1, "adjective"),
-        (1, 2, "referent"),
+    assert [(h.layer, h.head, h.key, h.weight) for h in direct.hops] == [
+        (0, 1, "adjective", 0.8),
+        (1, 2, "referent", 0.9),
     ]
+    early = zeros.copy()
+    early[0, 1] = 0.99
+    assert [(h.layer, h.head) for h in route_of(early, zeros, zeros, 0.6).hops] == [(0, 1)]
     adjective_to_referent, to_adjective = zeros.copy(), zeros.copy()
     adjective_to_referent[0, 0], to_adjective[1, 2] = 0.7, 0.95
     two = route_of(zeros, to_adjective, adjective_to_referent, 0.6)
