@@ -4,7 +4,7 @@ import streamlit as st
 
 from core.analysis import cosine_similarity, pca_2d
 from core.embedding import embed, lookup_table, token_row
-from ui import charts, code, engine, matrices, tables, text
+from ui import charts, code, engine, matrices, tables, text, trained, trained_view
 from ui.i18n import t
 from ui.setup import page, page_end, table_words
 
@@ -25,9 +25,12 @@ tables.tokens_table(trace.tokens, emb.token_ids)
 # The table knows more words than the sentence uses: the sentence's rows are marked ▶.
 st.subheader(t("embedding.table_title"))
 text.section("embedding", "table")
-others = table_words(exclude=emb.vocab)
-table = lookup_table(emb.vocab + others, settings.d_model, settings.seed)  # (rows, d_model)
-rows = [f"▶ {i}·{token}" for i, token in enumerate(emb.vocab)] + [f"  {w}" for w in others]
+if settings.trained:  # the model's whole table: its fixed vocabulary
+    table, rows = emb.table, trained_view.vocab_rows(emb.vocab, trace.tokens)
+else:
+    others = table_words(exclude=emb.vocab)
+    table = lookup_table(emb.vocab + others, settings.d_model, settings.seed)  # (rows, d_model)
+    rows = [f"▶ {i}·{token}" for i, token in enumerate(emb.vocab)] + [f"  {w}" for w in others]
 # E and its rows times √d_model share one colour scale: the scaling shows as stronger colours.
 bound = charts.shared_bound(table, emb.vectors)
 vocab_row = t("embedding.vocab_row")
@@ -35,14 +38,14 @@ matrices.matrix("E", table, "vocab_size, d_model", rows, row_title=vocab_row, bo
 st.caption(t("embedding.table_caption", used=len(emb.vocab), shown=len(rows)))
 
 st.subheader(t("embedding.vectors_title"))
-name = "X_emb = E[ids] · √d_model"
+name = "X_emb = E[ids]" if settings.trained else "X_emb = E[ids] · √d_model"
 matrices.matrix(name, emb.vectors, "seq_len, d_model", labels, bound=bound)
 
 left, right = st.columns(2)
 with left:
     st.subheader(t("embedding.cosine_title"))
     text.section("embedding", "cosine")
-    similarity, projection = engine.embedding_views(settings.text, settings.d_model, settings.seed)
+    similarity, projection = engine.embedding_views(settings, emb.vectors)
     matrices.square("cos", similarity, labels, kind="signed", value_title=t("embedding.cosine"))
 with right:
     st.subheader(t("embedding.pca_title"))
@@ -50,6 +53,9 @@ with right:
     pc1, pc2 = projection.explained * 100
     st.caption(t("embedding.pca_caption", pc1=pc1, pc2=pc2))
 
-text.section("embedding", "untrained")
+if settings.trained:
+    trained.weights_note(settings)
+else:
+    text.section("embedding", "untrained")
 code.code_that_ran(embed, lookup_table, token_row, cosine_similarity, pca_2d)
 page_end("embedding", trace)

@@ -23,14 +23,18 @@ text.formula(
 )
 text.section("positional", "sinusoidal")
 
-kind = st.segmented_control(
-    t("positional.kind"),
-    KINDS,
-    default="sinusoidal",
-    required=True,
-    key="pe_kind",
-    format_func=lambda k: t(f"positional.kind_{k}"),
-    help=t("positional.kind_help"),
+kind = (
+    "learned"
+    if settings.trained
+    else st.segmented_control(
+        t("positional.kind"),
+        KINDS,
+        default="sinusoidal",
+        required=True,
+        key="pe_kind",
+        format_func=lambda k: t(f"positional.kind_{k}"),
+        help=t("positional.kind_help"),
+    )
 )
 if kind == "learned":
     text.formula(r"PE_{pos} = P[pos], \quad P \in \mathbb{R}^{max\_len \times d_{model}}")
@@ -47,10 +51,11 @@ def encoding_table() -> None:
     extra = st.slider(
         t("positional.extra"), 0, MAX_EXTRA, 16, key="pe_extra", help=t("positional.extra_help")
     )
-    pe_long = encode_positions(
-        seq_len + extra, d_model, kind, settings.seed
-    )  # (n_positions, d_model)
-    positions = charts.position_labels(tokens, seq_len + extra)
+    if settings.trained:  # the trained model's own rows of W_pos, as many as it has
+        pe_long = settings.run.params.w_pos[: seq_len + extra]  # (n_positions, d_model)
+    else:
+        pe_long = encode_positions(seq_len + extra, d_model, kind, settings.seed)
+    positions = charts.position_labels(tokens, len(pe_long))
     text.section("positional", "table")
     matrices.matrix(
         "PE", pe_long, "n_positions, d_model", positions, row_title=t("positional.position_row")
@@ -78,7 +83,7 @@ def encoding_table() -> None:
             names = [t("positional.wave_series_plain", dim=d) for d in wave_dims]
         matrices.vega(
             charts.lines(
-                list(range(seq_len + extra)),
+                list(range(len(pe_long))),
                 dict(zip(names, curves)),
                 x_title=t("common.position"),
                 y_title=t("common.value"),
@@ -128,6 +133,8 @@ st.subheader(t("positional.compare_title"))
 text.section("positional", "compare")
 
 # The experiment: shuffle the sentence, with and without positional encoding.
+if settings.trained:  # the experiment below runs on random weights: say so
+    st.info(t("trained.shuffle_is_random"))
 order_view.shuffle_experiment(tokens, d_model, settings.n_heads, settings.seed)
 
 code.code_that_ran(

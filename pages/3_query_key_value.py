@@ -4,12 +4,13 @@ import streamlit as st
 
 from core.analysis import query_key_dots
 from core.attention import head_columns, init_params, project, token_qkv
-from ui import charts, code, matrices, tables, text
+from ui import charts, code, matrices, tables, text, trained
 from ui.i18n import t
 from ui.setup import page, page_end
 
 settings = page("qkv")
-trace = settings.trace()
+layer = trained.layer_picker(settings, "qkv_layer")  # trained weights: which layer's W_Q, …
+trace = settings.trace(layer=layer)
 params, proj = trace.params, trace.projections
 labels = charts.token_labels(trace.tokens)
 seq_len, d_model = len(trace.tokens), settings.d_model
@@ -23,7 +24,7 @@ text.formula(
     rf"\underbrace{{Q}}_{{({seq_len} \times {d_model})}}"
 )
 text.section("qkv", "formula")
-st.caption(t("qkv.weights_caption"))
+st.caption(t("qkv.weights_caption" if not settings.trained else "trained.qkv_caption"))
 st.code(
     "\n".join(
         text.shape_text(name, w, "d_model, d_model")
@@ -31,7 +32,7 @@ st.code(
     ),
     language=None,
 )
-st.caption(t("common.untrained_note"))
+trained.weights_note(settings, layer)
 
 # The input and its three projections, one tab each.
 st.subheader(t("qkv.matrices_title"))

@@ -1,5 +1,7 @@
 """Scaled dot-product self-attention: one head that uses all d_model columns."""
 
+from dataclasses import replace
+
 import streamlit as st
 
 from core.attention import (
@@ -9,7 +11,7 @@ from core.attention import (
     softmax,
 )
 from core.experiments import scaling_experiment
-from ui import attention_view, charts, code, engine, matrices, text
+from ui import attention_view, charts, code, engine, matrices, text, trained_view
 from ui.i18n import t
 from ui.setup import page, page_end
 
@@ -24,25 +26,22 @@ text.formula(
 )
 text.section("attention", "one_head")
 
-causal = st.toggle(t("attention.causal"), key="attn_causal", help=t("attention.causal_help"))
-trace = engine.pipeline(settings.text, settings.d_model, 1, settings.seed, causal)
-att = trace.attention  # one head: every array has a leading axis of length 1
-q, k, v = att.q[0], att.k[0], att.v[0]  # (seq_len, d_model) each: d_k = d_model
+trace, att, causal = trained_view.one_head(settings)  # trained: a chosen layer and head
+q, k, v = att.q[0], att.k[0], att.v[0]  # (seq_len, d_k) each; random weights: d_k = d_model
+d_k = q.shape[-1]
 labels = charts.token_labels(trace.tokens)
-sqrt_d_k = f"√{settings.d_model}"
+sqrt_d_k = f"√{d_k}"
 
 
 st.subheader(t("attention.steps_title"))
-attention_view.dot_and_scale_tabs(att, labels, settings.d_model, causal)
+attention_view.dot_and_scale_tabs(att, labels, d_k, causal)
 
 st.markdown(t("attention.step_softmax"))
 picker = attention_view.RowPicker("attn_query", labels)
 picker.chart("A = softmax(·)", att.weights[0])
 st.caption(t("attention.click_hint"))
 st.markdown(t("attention.step_output"))
-matrices.matrix(
-    "O = A V", att.heads[0], "seq_len, d_model", labels, row_title=t("common.query_token")
-)
+matrices.matrix("O = A V", att.heads[0], "seq_len, d_v", labels, row_title=t("common.query_token"))
 
 st.subheader(t("attention.query_title"))
 text.section("attention", "query")
@@ -55,7 +54,7 @@ with right:  # softmax on this row's own numbers
     attention_view.query_table(row, labels, sqrt_d_k)
 values, value_rows = attention_view.with_sum_row(row, labels)
 matrices.matrix(
-    "w_j · v_j, Σ", values, "seq_len + 1, d_model", value_rows, row_title=t("attention.key_row")
+    "w_j · v_j, Σ", values, "seq_len + 1, d_v", value_rows, row_title=t("attention.key_row")
 )
 st.caption(t("attention.sum_caption", i=i))  # the position only: user text stays out of Markdown
 
@@ -110,4 +109,6 @@ code.code_that_ran(
     attend_one_query,
     scaling_experiment,
 )
-page_end("attention", engine.pipeline(settings.text, settings.d_model, 1, settings.seed))
+# The exercises read the page at its default choices: no causal mask; trained: the head shown.
+plain = engine.pipeline(settings.text, settings.d_model, 1, settings.seed)
+page_end("attention", replace(trace, attention=att) if settings.trained else plain)

@@ -9,12 +9,13 @@ from core.attention import (
     scaled_dot_product_attention,
     split_heads,
 )
-from ui import attention_view, charts, code, engine, matrices, text
+from ui import attention_view, charts, code, engine, matrices, text, trained, trained_view
 from ui.i18n import t
 from ui.setup import page, page_end
 
 settings = page("multihead")
-trace = settings.trace()
+layer = trained.layer_picker(settings, "mha_layer")  # trained weights: which layer's heads
+trace = settings.trace(layer=layer)
 att = trace.attention  # q, k, v, heads: (n_heads, seq_len, d_head); weights (n_heads, seq, seq)
 n_heads, d_head, d_model = settings.n_heads, settings.d_head, settings.d_model
 labels = charts.token_labels(trace.tokens)
@@ -31,6 +32,9 @@ text.formula(
 
 st.subheader(t("multihead.grid_title"))
 text.section("multihead", "grid")
+trained.weights_note(settings, layer)
+if settings.trained:
+    trained_view.referent_line(settings)
 matrices.head_grid("A", att.weights, labels, heads)
 
 st.subheader(t("multihead.distance_title"))
@@ -111,6 +115,8 @@ if tab_output.open:
 st.subheader(t("multihead.compare_title"))
 if n_heads == 1:
     st.info(t("multihead.one_head"))
+elif settings.trained:  # one big head would be another model: there is none trained here
+    st.info(t("trained.no_single_head"))
 else:
     single = engine.pipeline(settings.text, d_model, 1, settings.seed).attention.weights[0]
     average = head_average(att.weights)  # (seq_len, seq_len)

@@ -71,7 +71,9 @@ def _arrays(value, seen=None):
         lambda: engine.pipeline("the cat sat on the mat", 16, 2, 3, True, "learned"),
         lambda: engine.order(("a", "b", "c"), 16, 2, 0),
         lambda: engine.scaling((4, 8), 8, 0),
-        lambda: engine.embedding_views("the cat sat", 16, 0),
+        lambda: engine._embedding_views(
+            (16, 0), "the cat sat", engine.pipeline("the cat sat", 16, 1, 0).embedding.vectors
+        ),
     ],
 )
 def test_every_cached_array_is_read_only(cached):

@@ -70,11 +70,16 @@ def scaling(d_ks: tuple[int, ...], seq_len: int, seed: int):
     return scaling_experiment(d_ks, seq_len, seed)
 
 
+def embedding_views(settings, vectors):
+    """Cosine similarity and the 2-D PCA of a sentence's embedding vectors (random or trained),
+    cached by what decides those vectors."""
+    source = settings.run_key if settings.run is not None else (settings.d_model, settings.seed)
+    return _embedding_views(source, settings.text, vectors)
+
+
 @shared(max_entries=16)
-def embedding_views(text: str, d_model: int, seed: int):
-    """Cosine similarity and the 2-D PCA of a sentence's embedding vectors."""
-    vectors = pipeline(text, d_model, 1, seed).embedding.vectors  # (seq_len, d_model)
-    return cosine_similarity(vectors), pca_2d(vectors)
+def _embedding_views(source, text: str, _vectors):
+    return cosine_similarity(_vectors), pca_2d(_vectors)
 
 
 @st.cache_resource(show_spinner=False)

@@ -110,3 +110,22 @@ def layer_picker(settings: Settings, key: str) -> int:
         format_func=lambda layer: t("trained.layer_n", layer=layer + 1),
         help=t("trained.layer_help"),
     )
+
+
+def weights_note(settings: Settings, layer: int = 0) -> None:
+    """Say whose weights these are: random (untrained, fixed by the seed) or the trained model's
+    (which task, how long, which layer), so nothing random is ever taken for trained."""
+    if settings.run is None:
+        st.caption(t("common.untrained_note"))
+        return
+    run = settings.run
+    st.caption(
+        t(
+            "trained.weights_note",
+            task=t(f"task.{run.task.name}"),
+            steps=run.history[-1].step,
+            accuracy=run.history[-1].test_accuracy,
+            layer=layer + 1,
+            n_layers=run.config.n_layers,
+        )
+    )
