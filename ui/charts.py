@@ -28,6 +28,7 @@ NEGATIVE_COLOR = image.BLUE_ORANGE[1]
 MARK_COLOR = "#d62728"  # the outline of a chosen row
 CELL = 20  # pixels per heatmap row: a label at LABEL_FONT fits, Hangul included
 SMALL_CELL = 14  # pixels per row of a picture taller than MAX_ROWS (positions past a sentence)
+MAX_LABELLED = 64  # rows of a picture that all keep a label (a larger vocabulary may thin out)
 LABEL_FONT = 11
 LABEL_LIMIT = 110  # pixels of a row label; a longer token is cut with "…", never dropped
 COLUMN_LIMIT = 80  # pixels of a rotated column label
@@ -300,8 +301,11 @@ def _cells(
 
 
 def _height(n_rows: int) -> int:
-    """The height of a heatmap's (or picture's) rows in pixels, from their number alone."""
-    return (CELL if n_rows <= MAX_ROWS else SMALL_CELL) * n_rows
+    """The height of a heatmap's (or picture's) rows in pixels, from their number alone: CELL
+    a row up to MAX_ROWS, SMALL_CELL up to MAX_LABELLED, then no taller than that."""
+    if n_rows <= MAX_ROWS:
+        return CELL * n_rows
+    return SMALL_CELL * min(n_rows, MAX_LABELLED)
 
 
 def _quote(text: str) -> str:
@@ -346,10 +350,13 @@ def picture(
             "x2": {"field": "right"},
         },
     }
+    y = token_axis("row", style.row_title)
+    if n_rows > MAX_LABELLED:  # e.g. a trained model's whole vocabulary: labels may thin out
+        y["axis"]["labelOverlap"] = "greedy"
     rows_layer = {  # one invisible band per row: the row axis, and the row's label on hover
         "mark": {"type": "rect", "opacity": 0},
         "encoding": {
-            "y": token_axis("row", style.row_title),
+            "y": y,
             "tooltip": [{"field": "row", "type": "nominal", "title": style.row_title}],
         },
     }
