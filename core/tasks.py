@@ -210,12 +210,18 @@ def is_held_out(agent: int, place: int, adjective: int) -> bool:
 
 
 @cache
-def slot_positions(template: str) -> dict[str, int]:
-    """Where each {slot} of a template lands among the tokens: "agent", "place", "adjective"."""
+def template_tokens(template: str) -> tuple[str, ...]:
+    """A template's tokens, each slot one token written as in the template: "{agent}"."""
     names = [name for _, name, _, _ in string.Formatter().parse(template) if name]
-    marked = template.format(**{name: f"SLOT{i}" for i, name in enumerate(names)})
-    tokens = tokenize(marked).tokens
-    return {name.split("_")[0]: tokens.index(f"SLOT{i}") for i, name in enumerate(names)}
+    marked = tokenize(template.format(**{name: f"SLOT{i}" for i, name in enumerate(names)}))
+    slots = {f"SLOT{i}": f"{{{name}}}" for i, name in enumerate(names)}
+    return tuple(slots.get(token, token) for token in marked.tokens)
+
+
+def slot_positions(template: str) -> dict[str, int]:
+    """Where each slot lands among the tokens, by kind: "agent", "place", "adjective"."""
+    tokens = template_tokens(template)
+    return {token[1:-1].split("_")[0]: i for i, token in enumerate(tokens) if token[0] == "{"}
 
 
 @dataclass(frozen=True)
@@ -252,7 +258,8 @@ def coreference_sentence(name: str, template: str, a: int, p: int, j: int) -> Co
 def coreference_sentences(name: str) -> tuple[CoreferenceSentence, ...]:
     """Every template filled with every (agent, place, adjective) triple."""
     words = WORDS[name]
-    sizes = (len(words.agents), len(words.places), len(words.agent_adjectives) * 2)
+    n_adjectives = len(words.agent_adjectives) + len(words.place_adjectives)
+    sizes = (len(words.agents), len(words.places), n_adjectives)
     return tuple(
         coreference_sentence(name, template, a, p, j)
         for template in words.templates
@@ -261,8 +268,19 @@ def coreference_sentences(name: str) -> tuple[CoreferenceSentence, ...]:
 
 
 def coreference_vocab(name: str) -> tuple[str, ...]:
-    """PAD first, then every token of every sentence in the order it first appears."""
-    tokens = (token for sentence in coreference_sentences(name) for token in sentence.tokens)
+    """PAD first, then the templates' tokens in order, each slot standing for every word that
+    can fill it: the tokens of all the sentences, without tokenising each of them."""
+    words, fills = WORDS[name], {}
+    adjectives = words.agent_adjectives + words.place_adjectives
+    for triple in itertools.product(words.agents, words.places, adjectives):
+        for slot, text in words.slots(*triple).items():
+            fills.setdefault(f"{{{slot}}}", {})[text] = None
+    tokens = (
+        fill
+        for template in words.templates
+        for token in template_tokens(template)
+        for fill in fills.get(token, [token])  # a slot's words, or the token itself
+    )
     return (PAD, *dict.fromkeys(tokens))
 
 
@@ -280,6 +298,8 @@ def coreference_batch(name: str) -> tuple[Batch, np.ndarray]:
         targets[row, pronoun] = token_ids[row, referent]
     positions = {key: np.array([s.positions[key] for s in sentences]) for key in PLACES_IN_SENTENCE}
     held_out = np.array([sentence.held_out for sentence in sentences])  # (n,)
+    for shared in (token_ids, targets, held_out, *positions.values()):
+        shared.flags.writeable = False  # cached and shared: nobody may change it
     return Batch(token_ids, targets, positions), held_out
 
 
@@ -325,7 +345,7 @@ def digit_task(name: str, seq_len: int, make_targets, examples, **defaults) -> T
 
 
 def coreference_task(name: str, **defaults) -> Task:
-    seq_len = coreference_batch(name)[0].token_ids.shape[1]
+    seq_len = max(len(template_tokens(template)) for template in WORDS[name].templates)
     vocab, examples = coreference_vocab(name), COREFERENCE_EXAMPLES[name]
     return Task(name, vocab, seq_len, partial(draw_sentences, name=name), examples, **defaults)
 
