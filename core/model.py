@@ -117,6 +117,13 @@ class ModelTrace:
     logits: np.ndarray  # (batch, seq_len, vocab_size) resid_final @ w_u
 
 
+def embed(params: ModelParams, token_ids: np.ndarray):
+    """x = w_e[token_ids] + w_pos: each token's row of the table plus its position's row."""
+    embedding = params.w_e[token_ids]  # (batch, seq_len, d_model) one table row per token
+    positions = params.w_pos[: token_ids.shape[-1]]  # (seq_len, d_model)
+    return embedding, positions, embedding + positions  # x: (batch, seq_len, d_model)
+
+
 def embed_backward(params: ModelParams, token_ids: np.ndarray, d_x: np.ndarray):
     """Undo x = w_e[token_ids] + w_pos: a table row gets the gradient of every token using it."""
     d_w_e = np.zeros_like(params.w_e)  # (vocab_size, d_model)
@@ -139,12 +146,10 @@ def layer_backward(attn: MultiHeadParams, layer: LayerTrace, d_resid_post: np.nd
 
 def forward(params: ModelParams, token_ids: np.ndarray) -> ModelTrace:
     """Embed, add positions, run every attention layer, unembed. token_ids (batch, seq_len)."""
-    config, seq_len = params.config, token_ids.shape[-1]
-    pad = None if config.pad_id is None else token_ids == config.pad_id  # (batch, seq_len)
-    embedding = params.w_e[token_ids]  # (batch, seq_len, d_model) one table row per token
-    positions = params.w_pos[:seq_len]  # (seq_len, d_model)
-    x = resid = embedding + positions  # (batch, seq_len, d_model)
-    layers = []
+    pad_id = params.config.pad_id
+    pad = None if pad_id is None else token_ids == pad_id  # (batch, seq_len) True = PAD key
+    embedding, positions, x = embed(params, token_ids)  # x: (batch, seq_len, d_model)
+    resid, layers = x, []
     for attn in params.blocks:
         layers.append(layer_forward(attn, resid, pad))
         resid = layers[-1].resid_post
@@ -174,7 +179,11 @@ def cross_entropy_backward(logits: np.ndarray, targets: np.ndarray) -> np.ndarra
 
 
 def loss_and_grads(params: ModelParams, batch) -> tuple[float, dict[str, np.ndarray]]:
-    """The loss on a batch, and its gradient for every matrix (same names as state_dict())."""
+    """The loss on a batch, and its gradient for every matrix (same names as state_dict()).
+
+    batch has token_ids and targets, both (batch, seq_len), -1 = no target (a core.tasks.Batch).
+    Backward runs the forward steps in reverse order, each undone by its own backward.
+    """
     trace = forward(params, batch.token_ids)
     loss = cross_entropy(trace.logits, batch.targets)
     d_logits = cross_entropy_backward(trace.logits, batch.targets)  # (batch, seq, vocab_size)
