@@ -145,7 +145,10 @@ def layer_backward(attn: MultiHeadParams, layer: LayerTrace, d_resid_post: np.nd
 
 
 def forward(params: ModelParams, token_ids: np.ndarray) -> ModelTrace:
-    """Embed, add positions, run every attention layer, unembed. token_ids (batch, seq_len)."""
+    """Embed, add positions, run every attention layer, unembed.
+
+    token_ids (batch, seq_len); one sentence (seq_len,) gives the same traces without batch axis.
+    """
     pad_id = params.config.pad_id
     pad = None if pad_id is None else token_ids == pad_id  # (batch, seq_len) True = PAD key
     embedding, positions, x = embed(params, token_ids)  # x: (batch, seq_len, d_model)

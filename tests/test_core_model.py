@@ -236,6 +236,17 @@ def test_forward_reads_a_sentence_shorter_than_seq_len():
     np.testing.assert_array_equal(trace.positions, params.w_pos[:3])
 
 
+def test_one_sentence_gives_its_row_of_a_batch_without_the_batch_axis():
+    config = small_config()
+    params = trained_looking(init_model(config), seed=3)
+    ids = padded_batch(config).token_ids
+    batched = forward(params, ids)
+    for b in range(len(ids)):
+        alone = forward(params, ids[b])
+        assert alone.layers[0].attention.weights.shape == (2, 5, 5)
+        np.testing.assert_allclose(alone.logits, batched.logits[b], rtol=0, atol=1e-12)
+
+
 def test_attention_params_are_multi_head_params_of_the_layer():
     config = small_config(n_heads=4)
     params = init_model(config)
