@@ -107,9 +107,15 @@ class Look:
     weight: float  # that attention weight, in [0, 1]
 
 
-def strongest_look(weights_by_layer: list[np.ndarray], query: int) -> Look:
-    """The largest attention weight of query position `query` in any layer and head.
-    weights_by_layer: one (n_heads, seq_len, seq_len) array per layer."""
+def strongest_look(
+    weights_by_layer: list[np.ndarray], query: int, keys: list[int] | None = None
+) -> Look:
+    """The largest attention weight of query position `query` in any layer and head, onto any
+    key or onto one of `keys` only. weights_by_layer: one (n_heads, seq_len, seq_len) per layer."""
     rows = np.stack([w[:, query, :] for w in weights_by_layer])  # (n_layers, n_heads, seq_len)
+    if keys is not None:
+        allowed = np.zeros(rows.shape[-1], dtype=bool)
+        allowed[keys] = True
+        rows = np.where(allowed, rows, -1.0)  # other keys can never win
     layer, head, key = np.unravel_index(int(rows.argmax()), rows.shape)
     return Look(int(layer), int(head), int(key), float(rows[layer, head, key]))

@@ -4,6 +4,7 @@ from dataclasses import dataclass, fields
 
 import numpy as np
 
+from core.analysis import Look, strongest_look
 from core.attention import (
     MultiHeadParams,
     MultiHeadTrace,
@@ -111,3 +112,38 @@ def trained_pipeline(
         projections=Projections(q, k, v),  # (seq_len, d_model) each
         attention=attention,
     )
+
+
+@dataclass(frozen=True)
+class PronounReading:
+    """What a trained coreference model does with the pronoun of one sentence."""
+
+    referent: int  # position of the noun the model answers with at the pronoun
+    probability: float  # the model's probability for that answer
+    direct: Look  # the head where the pronoun looks most at that noun
+    hop_word: Look | None  # two hops: where the pronoun looks most in the last layer ...
+    hop_noun: Look | None  # ... and where that word looked at the noun in an earlier layer
+
+
+def pronoun_reading(
+    params: ModelParams, vocab: tuple[str, ...], text: str, pronoun: int, nouns: list[int]
+) -> PronounReading:
+    """The model's answer for the pronoun at position `pronoun` (the likeliest of the nouns at
+    `nouns`), the head that looks at that noun, and the two-hop route: the pronoun reads
+    another word in the last layer, which had read the noun in an earlier one."""
+    tokens = tokenize(text, params.config.seq_len).tokens
+    token_ids = np.array([vocab.index(token) for token in tokens])  # (seq_len,)
+    model = forward(params, token_ids[None, :])
+    logits = model.logits[0, pronoun]  # (vocab_size,)
+    probabilities = np.exp(logits - logits.max()) / np.exp(logits - logits.max()).sum()
+    referent = max(nouns, key=lambda i: probabilities[token_ids[i]])
+    weights = [layer.attention.weights[0] for layer in model.layers]  # (n_heads, seq, seq) each
+    direct = strongest_look(weights, pronoun, keys=[referent])
+    hop_word = hop_noun = None
+    if len(weights) > 1:
+        others = [i for i in range(len(tokens)) if i not in (pronoun, referent)]
+        hop_word = strongest_look(weights[-1:], pronoun, keys=others)
+        hop_word = Look(len(weights) - 1, hop_word.head, hop_word.key, hop_word.weight)
+        hop_noun = strongest_look(weights[:-1], hop_word.key, keys=[referent])
+    probability = float(probabilities[token_ids[referent]])
+    return PronounReading(referent, probability, direct, hop_word, hop_noun)

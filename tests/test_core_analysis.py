@@ -240,3 +240,5 @@ def test_strongest_look_finds_the_largest_weight_of_a_query_row():
     assert (look.layer, look.head, look.key) == (1, 1, 1)
     assert look.weight == pytest.approx(0.9)
     assert strongest_look([layer0, layer1], query=0).weight == pytest.approx(1 / 3)
+    only_0_and_2 = strongest_look([layer0, layer1], query=2, keys=[0, 2])
+    assert only_0_and_2.key in (0, 2) and only_0_and_2.weight == pytest.approx(1 / 3)

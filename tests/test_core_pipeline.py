@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 
 from core.pipeline import encode_positions, run_pipeline
+from core.tokenizer import tokenize
 
 SENTENCE = "The animal didn't cross the street because it was too tired"
 
@@ -75,3 +76,38 @@ def test_pipeline_of_empty_text_gives_empty_arrays():
     trace = run_pipeline("   ", d_model=8, n_heads=2)
     assert trace.tokens == ()
     assert trace.attention.output.shape == (0, 8)
+
+
+def test_a_trained_pipeline_draws_the_models_own_numbers_and_reads_its_pronoun():
+    """trained_pipeline and pronoun_reading against the model's forward pass, computed here."""
+    from core.model import forward
+    from core.pipeline import UnknownWords, pronoun_reading, trained_pipeline
+    from core.training import train
+
+    run = train("coreference_en", seed=0)
+    sentence = "The animal didn't cross the street because it was too wide"
+    tokens = tokenize(sentence).tokens
+    ids = np.array([run.task.vocab.index(token) for token in tokens])
+    model = forward(run.params, ids[None, :])
+    for layer in (0, 1):
+        trace = trained_pipeline(run.params, run.task.vocab, sentence, layer)
+        np.testing.assert_array_equal(
+            trace.attention.weights, model.layers[layer].attention.weights[0]
+        )
+        np.testing.assert_array_equal(trace.x, model.layers[layer].x[0])
+        np.testing.assert_array_equal(
+            trace.projections.q, trace.x @ run.params.attention_params(layer).w_q
+        )
+    np.testing.assert_array_equal(trace.embedding.vectors, run.params.w_e[ids])
+    pronoun, nouns = tokens.index("it"), [tokens.index("animal"), tokens.index("street")]
+    reading = pronoun_reading(run.params, run.task.vocab, sentence, pronoun, nouns)
+    logits = model.logits[0, pronoun]
+    assert reading.referent == max(nouns, key=lambda i: logits[ids[i]])
+    assert tokens[reading.referent] == "street"  # "wide" is said of a place
+    best = max(
+        layer.attention.weights[0, :, pronoun, reading.referent].max() for layer in model.layers
+    )
+    assert reading.direct.weight == pytest.approx(best)
+    with pytest.raises(UnknownWords) as unknown:
+        trained_pipeline(run.params, run.task.vocab, "it was too zebra", 0)
+    assert unknown.value.words == ("zebra",)

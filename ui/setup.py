@@ -82,7 +82,7 @@ def _sidebar() -> Settings:
         key=LANG.key,
         required=True,
         on_change=switch_language,
-        format_func=lambda code: t(f"language.{code}"),
+        format_func={code: t(f"language.{code}") for code in LANGS}.__getitem__,
         persist_state="session",
         **state.start_value(LANG, "default"),
     )
@@ -97,7 +97,7 @@ def _sidebar() -> Settings:
         key=WEIGHTS.key,
         required=True,
         on_change=switch_weights,
-        format_func=lambda kind: t(f"weights.{kind}"),
+        format_func={kind: t(f"weights.{kind}") for kind in WEIGHT_KINDS}.__getitem__,
         help=t("settings.weights_help"),
         persist_state="session",
         **state.start_value(WEIGHTS, "default"),
@@ -111,7 +111,7 @@ def _sidebar() -> Settings:
             names,
             key=TASK.key,
             on_change=switch_task,
-            format_func=lambda name: t(f"task.{name}"),
+            format_func={name: t(f"task.{name}") for name in names}.__getitem__,
             persist_state="session",
             **({"index": names.index(start["value"])} if start else {}),
         )

@@ -8,6 +8,7 @@ import streamlit as st
 from core.pipeline import UnknownWords
 from core.tasks import TASKS
 from ui import engine
+from ui.exercises import escape
 from ui.i18n import t
 from ui.settings import MAX_TRAINED_D_MODEL, TEXT, Settings
 from ui.training_jobs import Job, Request
@@ -84,7 +85,8 @@ def check_words(settings: Settings) -> None:
     except UnknownWords as unknown:
         task = settings.run.task
         known = sorted(word for word in task.vocab if not word.startswith("<"))
-        st.warning(t("trained.unknown_words", words=", ".join(unknown.words)))
+        words = ", ".join(escape(word) for word in unknown.words)  # the learner's text: literal
+        st.warning(t("trained.unknown_words", words=words))
         with st.expander(t("trained.known_words", n=len(known)), expanded=True):
             st.text(" ".join(known))  # the words as text, never Markdown
         st.button(
@@ -107,7 +109,7 @@ def layer_picker(settings: Settings, key: str) -> int:
         key=key,
         default=0,
         required=True,
-        format_func=lambda layer: t("trained.layer_n", layer=layer + 1),
+        format_func={layer: t("trained.layer_n", layer=layer + 1) for layer in layers}.__getitem__,
         help=t("trained.layer_help"),
     )
 

@@ -3,13 +3,15 @@ and where the pronoun really looks ("it → animal 0.93, layer 2 head 1")."""
 
 import streamlit as st
 
-from core.analysis import select_head, strongest_look
+from core.analysis import select_head
 from core.attention import MultiHeadTrace
-from core.pipeline import PipelineTrace
+from core.pipeline import PipelineTrace, pronoun_reading
 from core.tasks import WORDS
 from ui import attention_view, engine, text, trained
 from ui.i18n import t
 from ui.settings import Settings
+
+STRONG = 0.6  # a head putting this much of the pronoun's attention on the noun reads it directly
 
 
 def one_head(settings: Settings) -> tuple[PipelineTrace, MultiHeadTrace, bool]:
@@ -43,15 +45,32 @@ def referent_line(settings: Settings) -> None:
     pronoun = next((i for i, token in enumerate(tokens) if token in words.pronouns), None)
     if pronoun is None:
         return
-    n_layers = settings.run.config.n_layers
-    weights = [settings.trace(layer=layer).attention.weights for layer in range(n_layers)]
-    look = strongest_look(weights, pronoun)
-    st.success(t("trained.looks_at", layer=look.layer + 1, head=look.head, weight=look.weight))
-    st.text(f"{tokens[pronoun]}  →  {tokens[look.key]}   {look.weight:.2f}")  # user text as text
+    nouns = [i for i, token in enumerate(tokens) if _is_noun(token, words)]
+    if not nouns:
+        return
+    run = settings.run
+    reading = pronoun_reading(run.params, run.task.vocab, settings.text, pronoun, nouns)
+    direct = reading.direct
+    st.success(t("trained.answer", probability=reading.probability))
+    st.text(f"{tokens[pronoun]}  →  {tokens[reading.referent]}   {direct.weight:.2f}")
+    st.caption(t("trained.direct_head", layer=direct.layer + 1, head=direct.head))
+    if reading.hop_word is not None and direct.weight < STRONG:  # the answer took two hops
+        first, second = reading.hop_noun, reading.hop_word
+        st.caption(
+            t(
+                "trained.two_hops",
+                layer1=first.layer + 1,
+                head1=first.head,
+                weight1=first.weight,
+                layer2=second.layer + 1,
+                head2=second.head,
+                weight2=second.weight,
+            )
+        )
+        word, noun, it = tokens[second.key], tokens[reading.referent], tokens[pronoun]
+        st.text(f"{word}  →  {noun}   {first.weight:.2f}\n{it}  →  {word}   {second.weight:.2f}")
 
 
-def vocab_rows(vocab: tuple[str, ...], tokens: tuple[str, ...]) -> list[str]:
-    """Row labels of a trained model's embedding table: "id·word", marked ▶ where the sentence
-    uses it (its ids are fixed: the same word has the same row in every sentence)."""
-    used = set(tokens)
-    return [f"{'▶' if word in used else ' '} {i}·{word}" for i, word in enumerate(vocab)]
+def _is_noun(token: str, words) -> bool:
+    """One of the task's nouns, as the sentence writes it (Korean: with its particle, 동물은)."""
+    return any(token == noun or token.startswith(noun) for noun in words.agents + words.places)
