@@ -429,7 +429,10 @@ def head_grid(
             ],
         },
         "resolve": {"scale": {"color": "shared"}},
-        **FAST,
+        # SVG, not canvas: on a screen narrower than the grid the page shrinks the drawing to
+        # the column (ui/pictures.STYLE) and hovering still finds the right cell.
+        "usermeta": {"embedOptions": {"renderer": "svg"}},
+        "config": FAST["config"],
     }
     return Chart(spec, data)
 
@@ -605,7 +608,8 @@ def lines(
     spec = {
         "description": description,
         "mark": {"type": "line", "point": {"size": 60, "filled": True}},
-        "height": 300,
+        "height": 220,  # the plot's own: the legend below comes on top of it
+        **FIT_WIDTH,
         "encoding": {
             "x": x_enc,
             "y": {"field": "y", "type": "quantitative", "title": y_title},

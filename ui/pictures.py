@@ -19,11 +19,12 @@ from ui import image
 # Our own CSS, once per page (no content in it):
 # - pictures enlarged without blurring their cells;
 # - nothing wider than a phone: a picture, a chart or a formula never reaches past its column. A
-#   formula or a grid of heads wider than the column scrolls sideways inside itself (the page
-#   itself does not pan); a picture shrinks to the column.
+#   grid of heads (an SVG of fixed size) and a picture shrink to the column; a formula, or
+#   anything else still too wide, scrolls sideways inside itself (the page does not pan).
 STYLE = """<style>
 [data-testid='stImage'] img {image-rendering: pixelated; max-width: 100%; height: auto;}
 [data-testid='stVegaLiteChart'] {max-width: 100%; overflow-x: auto; overflow-y: hidden;}
+[data-testid='stVegaLiteChart'] svg.marks {max-width: 100%; height: auto;}
 .katex-display {overflow-x: auto; overflow-y: hidden; max-width: 100%;}
 </style>"""
 
