@@ -74,3 +74,10 @@ def referent_line(settings: Settings) -> None:
 def _is_noun(token: str, words) -> bool:
     """One of the task's nouns, as the sentence writes it (Korean: with its particle, 동물은)."""
     return any(token == noun or token.startswith(noun) for noun in words.agents + words.places)
+
+
+def vocab_rows(vocab: tuple[str, ...], tokens: tuple[str, ...]) -> list[str]:
+    """Row labels of a trained model's embedding table: "id·word", marked ▶ where the sentence
+    uses it (its ids are fixed: the same word has the same row in every sentence)."""
+    used = set(tokens)
+    return [f"{'▶' if word in used else ' '} {i}·{word}" for i, word in enumerate(vocab)]
