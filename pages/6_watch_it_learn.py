@@ -1,5 +1,110 @@
 """Watch it learn: train a tiny Transformer live, in NumPy, and watch its heads find their pattern."""
 
-from ui.setup import page
+from dataclasses import replace
+
+import streamlit as st
+
+from core.findings import coreference_findings
+from core.model import loss_and_grads
+from core.tasks import WORDS
+from core.training import adam_update, attention_routes, referent_attention, train
+from ui import code, engine, learn_findings, lesson, text
+from ui import learn_view as view
+from ui.i18n import t
+from ui.setup import PAGES, page
 
 settings = page("learn")
+text.section("learn", "intro")
+text.formula(
+    r"L = -\frac{1}{N}\sum_{i} \log p(\text{target}_i), \qquad "
+    r"\theta \leftarrow \theta - \text{lr}\cdot\frac{\hat m}{\sqrt{\hat v}+\epsilon}"
+)
+
+st.subheader(t("learn.setup_title"))
+request = view.controls(settings.seed)
+view.data_line(request)
+job = view.job_for(request)
+running = view.active(job)
+left, right = st.columns(2)
+left.button(
+    t("learn.train"),
+    key="learn_train",
+    on_click=view.start,
+    args=(request,),
+    disabled=running,
+    type="primary",
+    width="stretch",
+)
+right.button(
+    t("learn.stop"),
+    key="learn_stop",
+    on_click=view.stop,
+    args=(request,),
+    disabled=not running,
+    width="stretch",
+)
+st.caption(t("learn.seed_note", seed=settings.seed))
+tokens = view.example_tokens(request.task)
+
+
+def progress() -> None:
+    """The run's state, its curves and every head on the example (live, or replayed after)."""
+    view.status(job, engine.trainer().place(job))
+    records = view.history(job)
+    if records:
+        st.subheader(t("learn.curves_title"))
+        text.section("learn", "curves")
+        view.curves(records)
+    st.subheader(t("learn.maps_title"))
+    text.section("learn", "maps")
+    if job.run is not None:
+        step = view.checkpoint_picker(job)
+        maps = view.maps_at_checkpoints(view.run_key(job), job.run)[step]
+    else:  # the latest attention the trainer reported, or the start until it reports
+        maps = job.maps if job.maps is not None else view.maps_at_start(request)
+    st.caption(t("learn.example"))
+    st.text(" ".join(tokens))
+    view.head_maps(maps, tokens)
+
+
+if job is None:
+    st.info(t("learn.before"))
+    st.subheader(t("learn.maps_title"))
+    text.section("learn", "maps")
+    st.caption(t("learn.example"))
+    st.text(" ".join(tokens))
+    view.head_maps(view.maps_at_start(request), tokens)
+else:
+    view.poll(job, progress)
+
+if request.task in WORDS:  # "what does it refer to?": where the pronoun looks, and why 2 layers
+    if job is not None and job.run is not None:
+        st.subheader(t("learn.findings_title"))
+        text.section("learn", "routes")
+        learn_findings.show_findings(learn_findings.findings(view.run_key(job), job.run))
+    st.subheader(t("learn.layers_title"))
+    text.section("learn", "layers")
+    if job is not None and job.state == "done":
+        twin = replace(request, n_layers=1 if request.n_layers > 1 else 2)
+        twin_job = view.job_for(twin)
+        st.button(
+            t("learn.compare", n_layers=twin.n_layers),
+            key="learn_compare",
+            on_click=view.start,
+            args=(twin,),
+            disabled=view.active(twin_job) or (twin_job is not None and twin_job.state == "done"),
+        )
+
+        def compared() -> None:
+            view.status(twin_job, engine.trainer().place(twin_job))
+            if twin_job.state == "done":
+                learn_findings.compare_layers([job, twin_job])
+
+        if twin_job is not None:
+            view.poll(twin_job, compared)
+
+text.section("learn", "honest")
+code.code_that_ran(
+    train, adam_update, loss_and_grads, referent_attention, attention_routes, coreference_findings
+)
+lesson.nav_links(PAGES, "learn")
