@@ -6,12 +6,12 @@
 - server memory with 1 and with 30 open sessions.
 
 How a press is timed (see probe.js): focus the d_model slider, arm the probe (remember the
-sidebar caption and each chart's signature), press one arrow key. Every press moves the slider
+controls bar's caption and each chart's signature), press one arrow key. Every press moves the slider
 to a value this browser session has not seen yet (ArrowRight from the default 64; ArrowLeft from
 512 at maximum settings: 512 -> 504 -> 496 ...), as a learner stepping the slider does. Going
 back and forth between two values would understate the cost: Streamlit's browser-side message
 cache then replaces every element of 10 kB or more by a reference, and st.cache_data hits.
-The press is done when the sidebar caption shows the new value (the rerun's new output), the
+The press is done when the controls bar's caption shows the new value (the rerun's new output), the
 app is idle (data-test-script-state="notRunning"), and no chart has changed for QUIET_MS; the
 latency is from the keydown event to the animation frame that showed the last chart change
 (or the idle state, if that came later). The first `warmup` presses are not counted.
@@ -54,9 +54,10 @@ import pandas as pd
 import streamlit as st
 
 st.set_page_config(page_title="reference", layout="wide")
-value = st.sidebar.slider("{REFERENCE_LABEL}", 8, 512, 64, step=8, key="ref_value")
-st.sidebar.caption(f"value = {{value}}")
 st.title("Reference")
+bar = st.container(key="main_controls")  # where the app keeps its sizes, as the probe expects
+value = bar.slider("{REFERENCE_LABEL}", 8, 512, 64, step=8, key="ref_value")
+bar.caption(f"value = {{value}}")
 x = np.arange(20)
 data = pd.DataFrame({{"x": x, "y": np.sin(x * value / 100.0)}})
 st.altair_chart(alt.Chart(data).mark_line().encode(x="x:Q", y="y:Q"), width="stretch")
@@ -252,7 +253,7 @@ def measure_page(
             caption = page.evaluate("() => window.__bench.caption()")
             wanted = _settings_caption(D_MODEL["max"], MAX_HEADS)
             if wanted not in caption:
-                raise RuntimeError(f"maximum settings not reached: sidebar shows {caption!r}")
+                raise RuntimeError(f"maximum settings not reached: the controls bar shows {caption!r}")
         measure_presses(page, counter, result, d_model_label, D_MODEL["max"], warmup, presses)
         _check_page(page, result)
     finally:

@@ -6,7 +6,7 @@
 //     (Vega draws small charts as SVG), every draw call on a canvas inside a chart (Vega
 //     switches to a canvas above 2 000 data rows) and every image load (st.image fetches its
 //     picture over HTTP after the rerun),
-//   - every change of the sidebar captions (the app's "d_head = …" line: the rerun's new output),
+//   - every change of the controls bar captions (the app's "d_head = …" line: the rerun's new output),
 //   - any DOM change at all (for "page fully drawn" after a first load),
 // and, for chart changes, the next animation frame: the frame that shows the change.
 // Streamlit loads the code of some elements (charts, dataframes) on first use and shows a
@@ -15,7 +15,7 @@
   if (window.__bench) return;
   const CHART = '[data-testid="stVegaLiteChart"], [data-testid="stGraphVizChart"], ' +
     '[data-testid="stImage"]';
-  const CAPTION = '[data-testid="stSidebar"] [data-testid="stCaptionContainer"]';
+  const CAPTION = '.st-key-main_controls [data-testid="stCaptionContainer"]';
   const SKELETON = '[data-testid="stSkeleton"]';
   const B = (window.__bench = {
     keyAt: null, lastChart: 0, lastChartFrame: 0, lastCaption: 0, lastState: 0, lastAny: 0,

@@ -69,7 +69,7 @@ def test_sidebar_examples_box_draws_its_buttons_only_when_open():
     at.session_state["sidebar_examples"] = True
     at.run()
     next(b for b in at.sidebar.button if b.label == korean).click().run()
-    assert at.text_area(key="shared_text").value == korean
+    assert at.text_input(key="shared_text").value == korean
 
 
 @pytest.mark.parametrize("page_id", PAGE_IDS)
@@ -83,7 +83,7 @@ def test_over_long_sentence_is_cut_with_a_notice(page_id):
 @pytest.mark.parametrize("page_id", PAGE_IDS[1:])
 def test_settings_survive_a_page_switch(page_id):
     at = run_page("overview", "en")
-    at.text_area(key="shared_text").set_value("a b c d")
+    at.text_input(key="shared_text").set_value("a b c d")
     at.slider(key="shared_d_model").set_value(96)
     at.run()
     at.select_slider(key="shared_n_heads").set_value(6)
@@ -92,7 +92,7 @@ def test_settings_survive_a_page_switch(page_id):
     at.switch_page(PAGE_PATH[page_id])
     at.run()
     assert not at.exception
-    assert at.text_area(key="shared_text").value == "a b c d"
+    assert at.text_input(key="shared_text").value == "a b c d"
     assert at.slider(key="shared_d_model").value == 96
     assert at.select_slider(key="shared_n_heads").value == 6
     assert at.number_input(key="shared_seed").value == 7
@@ -124,14 +124,14 @@ def test_switching_language_swaps_the_untouched_example_sentence():
     assert at.session_state["shared_text"] == labels("en")["example.default"]
     at.button_group(key="shared_lang").set_value("ko").run()
     assert at.title[0].value == labels("ko")["overview.title"]
-    assert at.text_area(key="shared_text").value == labels("ko")["example.default"]
+    assert at.text_input(key="shared_text").value == labels("ko")["example.default"]
 
 
 def test_switching_language_keeps_a_sentence_the_learner_typed():
     at = run_page("overview", "en")
-    at.text_area(key="shared_text").set_value("my own words").run()
+    at.text_input(key="shared_text").set_value("my own words").run()
     at.button_group(key="shared_lang").set_value("ko").run()
-    assert at.text_area(key="shared_text").value == "my own words"
+    assert at.text_input(key="shared_text").value == "my own words"
 
 
 def test_reset_restores_the_defaults():
@@ -139,7 +139,7 @@ def test_reset_restores_the_defaults():
     next(b for b in at.button if b.label == labels("en")["settings.reset"]).click().run()
     assert at.slider(key="shared_d_model").value == 64
     assert at.number_input(key="shared_seed").value == 0
-    assert at.text_area(key="shared_text").value == labels("en")["example.default"]
+    assert at.text_input(key="shared_text").value == labels("en")["example.default"]
 
 
 @pytest.mark.parametrize("page_id", PAGE_IDS)

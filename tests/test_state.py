@@ -119,7 +119,7 @@ def test_a_link_opens_every_page_with_its_values(page_id):
     at = open_link(page_id, lang="ko", text="고양이가 잔다", d_model="96", n_heads="6", seed="7")
     assert not at.exception
     assert at.title[0].value == labels("ko")[f"{page_id}.title"]
-    assert at.text_area(key="shared_text").value == "고양이가 잔다"
+    assert at.text_input(key="shared_text").value == "고양이가 잔다"
     assert at.slider(key="shared_d_model").value == 96
     assert at.select_slider(key="shared_n_heads").value == 6
     assert at.number_input(key="shared_seed").value == 7
@@ -128,7 +128,7 @@ def test_a_link_opens_every_page_with_its_values(page_id):
 def test_the_address_follows_every_change():
     at = open_link()
     at.slider(key="shared_d_model").set_value(256).run()
-    at.text_area(key="shared_text").set_value("one two").run()
+    at.text_input(key="shared_text").set_value("one two").run()
     params = dict(at.query_params)
     assert params == {
         "lang": "en",

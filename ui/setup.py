@@ -74,7 +74,9 @@ def _check_values() -> None:
         follow_d_model()
 
 
-def _sidebar() -> Settings:
+def _sidebar() -> tuple[str, str, str, int]:
+    """Language, pages, progress; the settings a learner changes less often. Returns the
+    language, weights, task and seed."""
     sb = st.sidebar
     language = sb.segmented_control(
         t("settings.language"),
@@ -115,41 +117,10 @@ def _sidebar() -> Settings:
             persist_state="session",
             **({"index": names.index(start["value"])} if start else {}),
         )
-    text = sb.text_area(
-        t("settings.sentence"),
-        key=TEXT.key,
-        max_chars=MAX_CHARS,
-        height=80,
-        help=t("settings.sentence_help", max=MAX_TOKENS, chars=MAX_CHARS),
-        persist_state="session",
-        **state.start_value(TEXT),
-    )
     examples = sb.expander(t("settings.examples"), key="sidebar_examples", on_change="rerun")
     if examples.open:  # drawn only while open: four buttons less on every rerun
         with examples:
             example_buttons("sidebar")
-    d_model = sb.slider(
-        t("settings.d_model"),
-        D_MODEL["min"],
-        D_MODEL["max"],
-        step=D_MODEL["step"],
-        key=D_MODEL_CHOICE.key,
-        on_change=follow_d_model,
-        help=t("settings.d_model_help"),
-        persist_state="session",
-        **state.start_value(D_MODEL_CHOICE),
-    )
-    n_heads = sb.select_slider(
-        t("settings.n_heads"),
-        options=heads_for(d_model),
-        key=HEADS.key,
-        help=t("settings.n_heads_help"),
-        persist_state="session",
-        **state.start_value(HEADS),
-    )
-    sb.caption(
-        t("settings.d_head_live", d_model=d_model, n_heads=n_heads, d_head=d_model // n_heads)
-    )
     seed = sb.number_input(
         t("settings.seed"),
         SEED["min"],
@@ -161,7 +132,58 @@ def _sidebar() -> Settings:
         **state.start_value(SEED_CHOICE),
     )
     sb.button(t("settings.reset"), on_click=reset, width="stretch")
-    return Settings(language, text, int(d_model), int(n_heads), int(seed), weights, task)
+    return language, weights, task, int(seed)
+
+
+# The sentence and the two main sizes sit above the page's content, in a bar that stays in view
+# while the page scrolls (on a phone the sidebar would cover the charts whenever a slider moves).
+CONTROLS_STYLE = """<style>
+.st-key-main_controls {position: sticky; top: 3.75rem; z-index: 990; background: white;
+  padding: 0.25rem 0 0.25rem 0; border-bottom: 1px solid #e6e6e6;}
+.st-key-main_controls [data-testid="stHorizontalBlock"] {flex-wrap: nowrap; gap: 0.75rem;}
+.st-key-main_controls [data-testid="stColumn"] {min-width: 0;}
+[data-testid="InputInstructions"] {display: none;}
+</style>"""
+
+
+def _main_controls() -> tuple[str, int, int]:
+    """The sentence, d_model and the head count, next to the charts they change."""
+    st.html(CONTROLS_STYLE)
+    bar = st.container(key="main_controls")
+    text = bar.text_input(
+        t("settings.sentence"),
+        key=TEXT.key,
+        max_chars=MAX_CHARS,
+        help=t("settings.sentence_help", max=MAX_TOKENS, chars=MAX_CHARS),
+        persist_state="session",
+        **state.start_value(TEXT),
+    )
+    left, right = bar.columns(2)
+    d_model = left.slider(
+        t("settings.d_model"),
+        D_MODEL["min"],
+        D_MODEL["max"],
+        step=D_MODEL["step"],
+        key=D_MODEL_CHOICE.key,
+        on_change=follow_d_model,
+        help=t("settings.d_model_help"),
+        persist_state="session",
+        **state.start_value(D_MODEL_CHOICE),
+    )
+    n_heads = right.select_slider(
+        t("settings.n_heads"),
+        options=heads_for(d_model),
+        key=HEADS.key,
+        help=t("settings.n_heads_help"),
+        persist_state="session",
+        **state.start_value(HEADS),
+    )
+    bar.caption(
+        t("settings.d_head_live", d_model=d_model, n_heads=n_heads, d_head=d_model // n_heads)
+        + " · "
+        + t("settings.enter_hint")
+    )
+    return text, int(d_model), int(n_heads)
 
 
 def _notices() -> None:
@@ -182,7 +204,7 @@ def page(page_id: str) -> Settings:
     state.carry_over(page_id)
     _check_values()
     lesson.visit(page_id)
-    settings = _sidebar()
+    language, weights, task, seed = _sidebar()
     st.set_page_config(page_title=f"{t(f'nav.{page_id}')} · Attention Playground", layout="wide")
     pictures.style()
     lesson_only = lesson.lesson_only()
@@ -190,6 +212,8 @@ def page(page_id: str) -> Settings:
         lesson.hide_controls()
     lesson.nav_links(PAGES, page_id)
     st.title(t(f"{page_id}.title"))
+    text, d_model, n_heads = _main_controls()
+    settings = Settings(language, text, d_model, n_heads, seed, weights, task)
     _notices()
     state.sync_url({**settings.url_values(), **({"view": "lesson"} if lesson_only else {})})
     cut = tokenize(settings.text)  # the tokens only: the page computes the trace it needs

@@ -302,10 +302,10 @@ class AppPage:
         self.wait_for_title(page_id)
 
     def type_sentence(self, text: str) -> None:
-        """Put `text` in the sidebar's sentence box and submit it (Ctrl+Enter, as a learner can)."""
+        """Put `text` in the sentence box and submit it (Enter, as a learner does)."""
         box = self.sentence_box()
         box.fill(text)
-        box.press("Control+Enter")
+        box.press("Enter")
 
     # --- what the page shows ----------------------------------------------------------------
     def wait_for_cells(self, wanted: list[str], timeout: float = 20_000) -> None:

@@ -24,7 +24,7 @@ HEADS_REDRAW = {"positional", "multihead"}
 # Pages whose charts do not depend on the settings: the overview's diagram writes shapes in
 # letters (seq_len × d_model); the caption under it writes them in numbers, and must follow.
 FIXED_CHARTS = {"overview"}
-SIDEBAR = '[data-testid="stSidebar"]'
+SIDEBAR = '.st-key-main_controls'  # the bar with the sentence and the two sizes
 
 
 def _prints(charts: list[dict], skip_key: str | None = None) -> list[str]:

@@ -68,7 +68,7 @@ async def _learner(browser, url: str, page_id: str, path: str, lang: str) -> dic
         title = re.compile(rf"^\s*{re.escape(text[f'{page_id}.title'])}\s*$")
         await page.locator("h1").filter(has_text=title).first.wait_for()
         await page.locator(IDLE).wait_for()
-        sidebar = page.locator('[data-testid="stSidebar"]')
+        sidebar = page.locator(".st-key-main_controls")  # the sentence and sizes bar
         caption = template_pattern(text["settings.d_head_live"])
         d_model = page.get_by_role("slider", name=text["settings.d_model"])
         heads = page.get_by_role("slider", name=text["settings.n_heads"])
