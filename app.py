@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from ui import overview, tables, text
+from ui import downloads, overview, tables, text
 from ui.i18n import t
 from ui.setup import PAGES, page
 
@@ -16,6 +16,7 @@ st.subheader(t("overview.sentence"))
 tables.tokens_table(trace.tokens)
 st.subheader(t("overview.stages"))
 overview.stage_table(trace)
+downloads.trace_button("overview", trace)
 
 st.subheader(t("overview.pages"))
 for page_id, path, icon in PAGES[1:]:

@@ -4,7 +4,7 @@ import streamlit as st
 
 from core.analysis import cosine_similarity, pca_2d
 from core.embedding import embed, lookup_table, token_row
-from ui import charts, code, engine, matrices, tables, text, trained, trained_view
+from ui import charts, code, downloads, engine, matrices, tables, text, trained, trained_view
 from ui.i18n import t
 from ui.setup import page, page_end, table_words
 
@@ -58,4 +58,5 @@ if settings.trained:
 else:
     text.section("embedding", "untrained")
 code.code_that_ran(embed, lookup_table, token_row, cosine_similarity, pca_2d)
+downloads.trace_button("embedding", trace)
 page_end("embedding", trace)

@@ -6,7 +6,7 @@ from core.analysis import position_similarity
 from core.experiments import order_change, order_experiment
 from core.pipeline import encode_positions
 from core.positional import column_waves, learned_encoding, sinusoidal_encoding, wavelength
-from ui import charts, code, matrices, order_view, text
+from ui import charts, code, downloads, links, matrices, order_view, state, text
 from ui.i18n import t
 from ui.setup import page, page_end
 
@@ -29,7 +29,8 @@ kind = (
     else st.segmented_control(
         t("positional.kind"),
         KINDS,
-        default="sinusoidal",
+        persist_state="session",
+        **state.start_value(links.PE_KIND, "default"),
         required=True,
         key="pe_kind",
         format_func=lambda k: t(f"positional.kind_{k}"),
@@ -49,7 +50,13 @@ tokens, seq_len = trace.tokens, len(trace.tokens)
 def encoding_table() -> None:
     st.subheader(t("positional.table_title"))
     extra = st.slider(
-        t("positional.extra"), 0, MAX_EXTRA, 16, key="pe_extra", help=t("positional.extra_help")
+        t("positional.extra"),
+        0,
+        MAX_EXTRA,
+        key="pe_extra",
+        help=t("positional.extra_help"),
+        persist_state="session",
+        **state.start_value(links.PE_EXTRA),
     )
     if settings.trained:  # the trained model's own rows of W_pos, as many as it has
         pe_long = settings.run.params.w_pos[: seq_len + extra]  # (n_positions, d_model)
@@ -67,8 +74,9 @@ def encoding_table() -> None:
     wave_dims = st.multiselect(
         t("positional.wave_dims"),
         list(range(d_model)),
-        default=sorted({0, 1, 4, d_model // 2}),
         key="pe_dims",
+        persist_state="session",
+        **state.start_value(links.PE_DIMS, "default"),
         max_selections=6,
         format_func=lambda d: option.format(dim=d),
     )
@@ -106,6 +114,7 @@ def encoding_table() -> None:
         value_title=t("positional.dot"),
     )
     text.section("positional", f"similarity_{kind}")
+    links.sync("positional")  # this part reruns alone: its choices into the address bar
 
 
 encoding_table()
@@ -147,4 +156,5 @@ code.code_that_ran(
     order_experiment,
     order_change,
 )
+downloads.trace_button("positional", trace)
 page_end("positional", settings.trace())

@@ -4,7 +4,7 @@ import streamlit as st
 
 from core.analysis import query_key_dots
 from core.attention import head_columns, init_params, project, token_qkv
-from ui import charts, code, matrices, tables, text, trained
+from ui import charts, code, downloads, links, matrices, state, tables, text, trained
 from ui.i18n import t
 from ui.setup import page, page_end
 
@@ -56,7 +56,12 @@ for tab, (name, label, matrix) in zip(tabs, views):
 def one_token() -> None:
     st.subheader(t("qkv.token_title"))
     i = st.selectbox(
-        t("qkv.token_pick"), list(range(seq_len)), key="qkv_token", format_func=lambda j: labels[j]
+        t("qkv.token_pick"),
+        list(range(seq_len)),
+        key="qkv_token",
+        format_func=lambda j: labels[j],
+        persist_state="session",
+        **state.start_value(links.QKV_TOKEN, "index"),
     )
     left, right = st.columns([1, 2])
     with left:
@@ -81,6 +86,7 @@ def one_token() -> None:
         "seq_len",
     )
     text.section("qkv", "dots")
+    links.sync("qkv")  # this part reruns alone: its choices into the address bar
 
 
 one_token()
@@ -97,4 +103,5 @@ st.text(
 )
 
 code.code_that_ran(init_params, project, token_qkv, query_key_dots, head_columns)
+downloads.trace_button("qkv", trace)
 page_end("qkv", trace)

@@ -11,7 +11,7 @@ from core.attention import (
     softmax,
 )
 from core.experiments import scaling_experiment
-from ui import attention_view, charts, code, engine, matrices, text, trained_view
+from ui import attention_view, charts, code, downloads, engine, matrices, text, trained_view
 from ui.i18n import t
 from ui.setup import page, page_end
 
@@ -24,7 +24,6 @@ text.formula(
     r"\mathrm{Attention}(Q, K, V) = "
     r"\mathrm{softmax}\!\left(\frac{Q K^\top}{\sqrt{d_k}}\right) V"
 )
-text.section("attention", "one_head")
 
 trace, att, causal = trained_view.one_head(settings)  # trained: a chosen layer and head
 q, k, v = att.q[0], att.k[0], att.v[0]  # (seq_len, d_k) each; random weights: d_k = d_model
@@ -109,6 +108,7 @@ code.code_that_ran(
     attend_one_query,
     scaling_experiment,
 )
+downloads.trace_button("attention", trace)
 # The exercises read the page at its default choices: no causal mask; trained: the head shown.
 plain = engine.pipeline(settings.text, settings.d_model, 1, settings.seed)
 page_end("attention", replace(trace, attention=att) if settings.trained else plain)

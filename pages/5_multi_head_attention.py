@@ -9,7 +9,18 @@ from core.attention import (
     scaled_dot_product_attention,
     split_heads,
 )
-from ui import attention_view, charts, code, engine, matrices, text, trained, trained_view
+from ui import (
+    attention_view,
+    charts,
+    code,
+    downloads,
+    engine,
+    links,
+    matrices,
+    text,
+    trained,
+    trained_view,
+)
 from ui.i18n import t
 from ui.setup import page, page_end
 
@@ -95,6 +106,7 @@ def one_head() -> None:
     with right:
         matrices.square(f"A_{h} = softmax(q_{h} k_{h}ᵀ / √{d_head})", att.weights[h], labels)
     matrices.matrix(f"head_{h} = A_{h} v_{h}", att.heads[h], "seq_len, d_head", labels)
+    links.sync("multihead")  # this part reruns alone: its choices into the address bar
 
 
 one_head()
@@ -136,4 +148,5 @@ code.code_that_ran(
     mean_head_distance,
     head_average,
 )
+downloads.trace_button("multihead", trace)
 page_end("multihead", trace)

@@ -9,7 +9,7 @@ import streamlit as st
 
 from core.attention import MultiHeadTrace, QueryTrace
 from core.softmax_steps import softmax_steps, unscaled_weights
-from ui import charts, matrices, tables, text
+from ui import charts, links, matrices, tables, text
 from ui.i18n import t
 
 
@@ -18,7 +18,7 @@ def chosen(key: str, labels: list[str]) -> int:
     changed) is replaced, before its box is drawn, by the one at the same position or the last."""
     held = st.session_state.get(key)
     if held is None:
-        return 0
+        return links.start_position(key, len(labels))  # a link's position, else 0
     if held not in labels:
         number = re.search(r"\d+", str(held))  # "7·it" -> 7, "head 3" -> 3
         position = int(number.group()) if number else 0
@@ -29,8 +29,10 @@ def chosen(key: str, labels: list[str]) -> int:
 def pick(label: str, key: str, labels: list[str], help: str | None = None) -> int:
     """A selectbox over labelled positions (tokens, heads); returns the chosen position. Its
     value is the label itself, so it can never show an old sentence's token."""
-    chosen(key, labels)
-    return labels.index(st.selectbox(label, labels, key=key, help=help))
+    i = chosen(key, labels)
+    start = {} if key in st.session_state else {"index": i}  # kept on page switches (links.py)
+    box = st.selectbox(label, labels, key=key, help=help, persist_state="session", **start)
+    return labels.index(box)
 
 
 class RowPicker:

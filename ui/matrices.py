@@ -5,7 +5,7 @@ import hashlib
 import numpy as np
 import streamlit as st
 
-from ui import charts, pictures
+from ui import charts, downloads, pictures
 from ui.i18n import t
 from ui.text import size_text
 
@@ -97,7 +97,9 @@ def head_grid(name: str, weights: np.ndarray, labels: list[str], heads: list[str
             head_title=t("multihead.head"),
             columns=GRID_COLUMNS,
         )
-        return chart(figure, name, weights, "n_heads, seq_len, seq_len")
+        shown = chart(figure, name, weights, "n_heads, seq_len, seq_len")
+        downloads.grid_csv_button(name, weights, labels, heads)
+        return shown
     _header(name, weights, "n_heads, seq_len, seq_len")
     # One picture for all heads: each element costs the browser a redraw on every rerun.
     caption = t(
@@ -106,6 +108,7 @@ def head_grid(name: str, weights: np.ndarray, labels: list[str], heads: list[str
     url = pictures.grid_picture(weights, GRID_COLUMNS)
     alt = t("charts.grid_alt", heads=n_heads, rows=weights.shape[1])
     st.image(url, caption=caption, width="stretch", alt=alt)
+    downloads.grid_csv_button(name, weights, labels, heads)
 
 
 def _header(
@@ -157,7 +160,9 @@ def matrix(
     style = style or options(**chosen)
     figure = charts.heatmap(values, rows, cols, style)
     clicks = {"on_select": on_select, "key": key} if on_select else {}
-    return chart(figure, name, values, dims, shared=style.bound is not None, **clicks)
+    shown = chart(figure, name, values, dims, shared=style.bound is not None, **clicks)
+    downloads.csv_button(name, values, rows, cols, style.row_title)  # built only when clicked
+    return shown
 
 
 def square(name: str, values: np.ndarray, labels: list[str], **chosen):

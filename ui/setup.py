@@ -9,7 +9,7 @@ import streamlit as st
 from core.pipeline import PipelineTrace
 from core.tasks import TASKS
 from core.tokenizer import MAX_TOKENS, tokenize
-from ui import exercises, lesson, pictures, state, trained
+from ui import exercises, lesson, links, pictures, state, trained
 from ui.i18n import LANGS, labels, lang, t
 from ui.settings import (  # noqa: F401  (D_MODEL, MAX_HEADS, MAX_CHARS: read by tests)
     D_MODEL,
@@ -214,6 +214,7 @@ def page(page_id: str) -> Settings:
     st.title(t(f"{page_id}.title"))
     text, d_model, n_heads = _main_controls()
     settings = Settings(language, text, d_model, n_heads, seed, weights, task)
+    links.prepare(page_id)  # the page's own choices from the link, checked; the share box
     _notices()
     state.sync_url({**settings.url_values(), **({"view": "lesson"} if lesson_only else {})})
     cut = tokenize(settings.text)  # the tokens only: the page computes the trace it needs
@@ -234,5 +235,6 @@ def page(page_id: str) -> Settings:
 
 def page_end(page_id: str, trace: PipelineTrace) -> None:
     """The end of a concept page: its exercises, then the links to the pages around it."""
+    links.sync(page_id)  # the page's own choices into the address bar
     exercises.check_yourself(page_id, trace)
     lesson.nav_links(PAGES, page_id)

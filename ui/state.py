@@ -11,6 +11,11 @@ widget the only source of truth:
   would overwrite key presses made while the rerun ran.
 - A value the browser hands back is checked before its widget is drawn (a crafted message can
   send a NaN seed); a bad one is replaced by the default, with a notice.
+
+A page's own choices (ui/links.py: the query token, the open tab, ...) follow the same rules.
+Tabs take no starting-value argument that leaves their identity alone, so a link's tab is
+`seed`ed into the key before the tabs are drawn; a choice whose widget value is not what the
+URL shows (a token label "3·it" shown as 3) says how to write it with `show`.
 """
 
 import math
@@ -33,6 +38,7 @@ class Choice:
     default: Callable[[], Any]  # the value when nothing (valid) is given
     parse: Callable[[str], Any]  # text from the URL -> value; raises ValueError if invalid
     valid: Callable[[Any], bool]  # is a value the widget handed back usable?
+    show: Callable[[Any], str] = str  # widget value -> its text in the URL (parse's inverse)
 
 
 REGISTRY: dict[str, Choice] = {}
@@ -81,6 +87,39 @@ def from_url(choice: Choice) -> Any:
         return choice.default()
 
 
+def link_ok(choice: Choice) -> bool:
+    """Check the link's value of a choice whose widget is not drawn yet: a bad one is dropped
+    from the URL, with a notice, so the widget starts at its default. Is the value usable?"""
+    given = st.query_params.get_all(choice.url)
+    if not given:
+        return True
+    try:
+        if len(given) > 1:
+            raise ValueError("given more than once")
+        choice.parse(given[0])
+        return True
+    except ValueError:
+        st.session_state.setdefault(NOTICES_KEY, []).append(choice.url)
+        del st.query_params[choice.url]
+        return False
+
+
+def seed(choice: Choice) -> None:
+    """For a widget without a usable starting-value argument (tabs): put the link's value under
+    its key before it is drawn, only while the key is unknown and the link gives one."""
+    if choice.key not in st.session_state and st.query_params.get_all(choice.url):
+        st.session_state[choice.key] = from_url(choice)
+
+
+def url_text(choice: Choice) -> str:
+    """The choice as the URL writes it: the value held (if usable), else the one it will start
+    at (the link's, else the default)."""
+    held = st.session_state.get(choice.key)
+    if held is None or not choice.valid(held):
+        held = from_url(choice)
+    return choice.show(held)
+
+
 def start_value(choice: Choice, argument: str = "value") -> dict[str, Any]:
     """The widget's starting-value argument while its key is unknown, else nothing (the widget
     keeps the value it has, or the one the browser sends)."""
@@ -114,10 +153,13 @@ def take_notices() -> list[str]:
     return st.session_state.pop(NOTICES_KEY, [])
 
 
-def sync_url(values: dict[str, Any]) -> None:
+def sync_url(values: dict[str, Any], drop: tuple[str, ...] = ()) -> None:
     """Write the view's values into the address bar (only those that changed), so a copied
-    address opens the same view."""
+    address opens the same view; remove the names in `drop` (choices of other pages)."""
     for name, value in values.items():
         text = str(value)
         if st.query_params.get_all(name) != [text]:
             st.query_params[name] = text
+    for name in drop:
+        if name not in values and name in st.query_params:
+            del st.query_params[name]

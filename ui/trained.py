@@ -7,7 +7,7 @@ import streamlit as st
 
 from core.pipeline import UnknownWords
 from core.tasks import TASKS
-from ui import engine
+from ui import engine, state
 from ui.exercises import escape
 from ui.i18n import t
 from ui.settings import MAX_TRAINED_D_MODEL, TEXT, Settings
@@ -107,9 +107,10 @@ def layer_picker(settings: Settings, key: str) -> int:
         t("trained.layer"),
         layers,
         key=key,
-        default=0,
         required=True,
         format_func={layer: t("trained.layer_n", layer=layer + 1) for layer in layers}.__getitem__,
+        persist_state="session",
+        **state.start_value(state.REGISTRY[key], "default"),  # ui/links.py: from a link
         help=t("trained.layer_help"),
     )
 

@@ -7,7 +7,7 @@ from core.analysis import select_head
 from core.attention import MultiHeadTrace
 from core.pipeline import PipelineTrace, pronoun_reading
 from core.tasks import WORDS
-from ui import attention_view, engine, text, trained
+from ui import attention_view, engine, state, text, trained
 from ui.i18n import t
 from ui.settings import Settings
 
@@ -18,12 +18,18 @@ def one_head(settings: Settings) -> tuple[PipelineTrace, MultiHeadTrace, bool]:
     """The self-attention page's single head. Random weights: one head over all d_model columns,
     with the causal toggle. Trained: a layer and a head of the model (it reads both ways)."""
     if settings.run is None:
+        text.section("attention", "one_head")
         causal = st.toggle(
-            t("attention.causal"), key="attn_causal", help=t("attention.causal_help")
+            t("attention.causal"),
+            key="attn_causal",
+            help=t("attention.causal_help"),
+            persist_state="session",
+            **state.start_value(state.REGISTRY["attn_causal"]),  # ui/links.py: from a link
         )
         trace = engine.pipeline(settings.text, settings.d_model, 1, settings.seed, causal)
         text.section("attention", "untrained")
         return trace, trace.attention, causal
+    st.markdown(t("trained.attention_intro"))
     left, right = st.columns(2)
     with left:
         layer = trained.layer_picker(settings, "attn_layer")

@@ -1,0 +1,120 @@
+"""Take your numbers with you: any matrix as a CSV file with its row and column labels, and a
+page's whole trace as one NumPy .npz file, every array under its field path
+("attention.weights").
+
+A file is built only when its button is clicked (`data` is a callable, run then), so a rerun
+costs one small button per matrix and no file. Clicking does not rerun the page.
+"""
+
+import csv
+import dataclasses
+import hashlib
+import io
+import re
+import unicodedata
+
+import numpy as np
+import streamlit as st
+
+from core.pipeline import PipelineTrace
+from ui.i18n import t
+
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")  # a spreadsheet would run such a cell
+
+
+def _cell(label: str) -> str:
+    """A label as a spreadsheet shows it: text, never a formula."""
+    label = str(label)
+    return "'" + label if label.startswith(FORMULA_START) else label
+
+
+def matrix_csv(values: np.ndarray, rows: list[str], cols: list[str], corner: str = "") -> bytes:
+    """A (rows, cols) matrix as CSV: a header of column labels (after `corner`, which names the
+    rows), then one line per row label. Numbers in full (masked cells: -inf); UTF-8 with a
+    byte-order mark, so a spreadsheet reads Hangul right."""
+    if values.ndim != 2 or values.shape != (len(rows), len(cols)):
+        raise ValueError(f"{values.shape} values for {len(rows)} rows × {len(cols)} columns")
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow([_cell(corner), *map(_cell, cols)])
+    for label, row in zip(rows, values.tolist()):  # tolist: Python floats, repr in full
+        writer.writerow([_cell(label), *map(repr, row)])
+    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+
+
+def trace_arrays(trace: PipelineTrace) -> dict[str, np.ndarray]:
+    """Every array of a trace by its field path ("embedding.vectors", "attention.weights");
+    token texts as string arrays, numbers (scale, n_heads, ...) as 0-d arrays."""
+    found: dict[str, np.ndarray] = {}
+
+    def walk(value, path: str) -> None:
+        if isinstance(value, np.ndarray):
+            found[path] = value
+        elif dataclasses.is_dataclass(value) and not isinstance(value, type):
+            for field in dataclasses.fields(value):
+                walk(getattr(value, field.name), f"{path}.{field.name}" if path else field.name)
+        elif isinstance(value, tuple) and all(isinstance(item, str) for item in value):
+            found[path] = np.array(value, dtype=str)
+        elif isinstance(value, bool | int | float | np.number):
+            found[path] = np.array(value)
+
+    walk(trace, "")
+    return found
+
+
+def trace_npz(trace: PipelineTrace) -> bytes:
+    """The trace's arrays in one compressed .npz (np.load reads it without pickle)."""
+    buffer = io.BytesIO()
+    np.savez_compressed(buffer, **trace_arrays(trace))
+    return buffer.getvalue()
+
+
+def _key(prefix: str, name: str) -> str:
+    """A widget key from a matrix's name with its numbers left out ("A_3 = …" and "A_0 = …"
+    are one button), so a live number never recreates it."""
+    stable = re.sub(r"\d+", "#", name)
+    return f"{prefix}_" + hashlib.blake2b(stable.encode(), digest_size=4).hexdigest()
+
+
+def file_name(name: str, ending: str) -> str:
+    """'Q Kᵀ / √64' -> 'Q_KT_64.csv': letters and digits only (a name of ours, never the
+    learner's text)."""
+    plain = unicodedata.normalize("NFKC", name)
+    slug = re.sub(r"[^A-Za-z0-9]+", "_", plain).strip("_")[:60] or "matrix"
+    return f"{slug}.{ending}"
+
+
+def csv_button(name: str, values: np.ndarray, rows: list[str], cols: list[str], corner="") -> None:
+    """One small button under a matrix: its CSV, built when clicked."""
+    st.download_button(
+        t("downloads.csv"),
+        data=lambda: matrix_csv(values, rows, cols, corner),
+        file_name=file_name(name, "csv"),
+        mime="text/csv",
+        key=_key("csv", name),
+        help=t("downloads.csv_help", name=name),
+        on_click="ignore",
+        type="tertiary",
+        icon=":material/download:",
+    )
+
+
+def grid_csv_button(name: str, weights: np.ndarray, labels: list[str], heads: list[str]) -> None:
+    """Every head's (seq_len, seq_len) weights stacked into one CSV: a row per (head, query)."""
+    rows = [f"{head} · {label}" for head in heads for label in labels]
+    stacked = weights.reshape(-1, weights.shape[-1])  # (n_heads * seq_len, seq_len)
+    csv_button(name, stacked, rows, labels)
+
+
+def trace_button(page_id: str, trace: PipelineTrace) -> None:
+    """One button for the page's whole trace as .npz, built when clicked."""
+    st.download_button(
+        t("downloads.trace"),
+        data=lambda: trace_npz(trace),
+        file_name=f"{page_id}_trace.npz",
+        mime="application/octet-stream",
+        key=f"npz_{page_id}",
+        help=t("downloads.trace_help"),
+        on_click="ignore",
+        icon=":material/download:",
+    )
