@@ -253,7 +253,9 @@ def measure_page(
             caption = page.evaluate("() => window.__bench.caption()")
             wanted = _settings_caption(D_MODEL["max"], MAX_HEADS)
             if wanted not in caption:
-                raise RuntimeError(f"maximum settings not reached: the controls bar shows {caption!r}")
+                raise RuntimeError(
+                    f"maximum settings not reached: the controls bar shows {caption!r}"
+                )
         measure_presses(page, counter, result, d_model_label, D_MODEL["max"], warmup, presses)
         _check_page(page, result)
     finally:

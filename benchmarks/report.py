@@ -32,6 +32,7 @@ class Results:
     presses: dict = field(default_factory=dict)  # (page id, setting) -> browser.PressResult
     cold: object = None  # browser.ColdStart
     memory: object = None  # browser.Memory
+    training: list = field(default_factory=list)  # training.TrainingResult, one per task
     errors: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
 
@@ -384,6 +385,43 @@ def render(r: Results) -> str:
                 f"seq_len {e.seq_len}, d_model {e.d_model}, {e.n_heads} heads, "
                 f"{len(e.engine_times)} runs each, interleaved; outputs and weights agree to "
                 f"{e.max_abs_diff:.1e} (required ≤ 1e-9)."
+            ),
+            "",
+        ]
+    else:
+        out += ["not measured", ""]
+
+    out += ["## 7. Training (one thread, as the app trains)", ""]
+    if r.training:
+        out += _table(
+            [
+                "task",
+                "d_model / heads",
+                "steps",
+                "run (s)",
+                "steps/s",
+                "to 95 % held-out (s)",
+                "held-out accuracy",
+            ],
+            [
+                [
+                    t.task,
+                    f"{t.d_model} / {t.n_heads}",
+                    str(t.steps),
+                    _num(t.seconds, 1),
+                    _num(t.steps_per_second),
+                    "–" if t.seconds_to_95 is None else _num(t.seconds_to_95, 1),
+                    f"{t.accuracy:.1%}",
+                ]
+                for t in r.training
+            ],
+        )
+        out += [
+            "",
+            (
+                "Each run in a fresh Python with one BLAS thread; the time includes the held-out "
+                "evaluations every 10 steps. The last row is the model a page shows first with "
+                "trained weights (the app's default sizes)."
             ),
             "",
         ]

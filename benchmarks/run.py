@@ -19,7 +19,9 @@ Pages come from ui.setup.PAGES, so a new page is measured without touching this 
     one-small-chart reference page served on another port (benchmarks/browser.py, probe.js);
  4. cold start: `streamlit run` launch -> first page fully drawn;
  5. server RSS with 1 and with 30 browser sessions open;
- 6. the engine alone: core.attention.multi_head_attention against a plain np.einsum version.
+ 6. the engine alone: core.attention.multi_head_attention against a plain np.einsum version;
+ 7. training: every task with its defaults (steps per second, seconds to 95 % held-out), and
+    the app's default trained model, as the app trains them (one thread, a process of its own).
 
 Budgets are printed next to the numbers (✅/❌) but never decide the exit status: the command
 exits 0 whenever it measured, 1 if some part crashed (the other parts are still reported).
@@ -132,6 +134,14 @@ def run_server_side(results: report.Results, cfg: dict, say: Progress) -> None:
         logging.disable(logging.NOTSET)
 
 
+def run_training(results: report.Results, cfg: dict, say: Progress) -> None:
+    from benchmarks import training
+
+    results.training = training.all_tasks(quick=cfg is QUICK)
+    for res in results.training:
+        say(f"training {res.task} d_model {res.d_model}: {res.seconds:.1f} s")
+
+
 def run_browser(results: report.Results, cfg: dict, say: Progress) -> bool:
     """Every browser measurement; returns False if some part crashed."""
     from playwright.sync_api import sync_playwright
@@ -238,7 +248,8 @@ def main(argv: list[str] | None = None) -> int:
             "30-session test; the maximum-settings budgets are not measured."
         )
     crashed = False
-    for name, part in (("server side", run_server_side), ("browser", run_browser)):
+    parts = (("server side", run_server_side), ("training", run_training), ("browser", run_browser))
+    for name, part in parts:
         try:
             if part(results, cfg, say) is False:
                 crashed = True
