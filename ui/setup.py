@@ -36,6 +36,7 @@ from ui.settings import (  # noqa: F401  (D_MODEL, MAX_HEADS, MAX_CHARS: read by
     switch_weights,
     use_example,
 )
+from ui.text import lang_attribute
 
 # Pages that draw the trained model's numbers in trained mode (the overview too: its stages).
 TRAINED_PAGES = ("overview", "embedding", "positional", "qkv", "attention", "multihead")
@@ -207,6 +208,7 @@ def page(page_id: str) -> Settings:
     language, weights, task, seed = _sidebar()
     st.set_page_config(page_title=f"{t(f'nav.{page_id}')} · Attention Playground", layout="wide")
     pictures.style()
+    lang_attribute(language)  # <html lang="ko"> in the Korean UI, for screen readers
     lesson_only = lesson.lesson_only()
     if lesson_only:
         lesson.hide_controls()
