@@ -424,3 +424,10 @@ def test_pictures_use_one_pixel_per_cell():
 
     assert size(RNG.normal(size=(32, 512))) == (32, 512)
     assert size(RNG.normal(size=(48, 48))) == (48, 48)
+
+
+def test_a_hover_box_key_does_not_change_when_a_slider_moves():
+    from ui.matrices import hover_key
+
+    assert hover_key("A_3 = softmax(q_3 k_3ᵀ / √16)") == hover_key("A_1 = softmax(q_1 k_1ᵀ / √32)")
+    assert hover_key("Q = X·W_Q") != hover_key("K = X·W_K")

@@ -1,6 +1,7 @@
 """Matrices on a page: a named heatmap with its shape, a picture for a large one, a head grid."""
 
 import hashlib
+import re
 
 import numpy as np
 import streamlit as st
@@ -74,7 +75,7 @@ def wide(matrix: charts.WideMatrix, name: str, **kwargs):
     vega(matrix.picture(url))
     hover = "every" if matrix.shown == cols else "first"
     label = t(f"charts.hover_{hover}", name=name, rows=rows, cols=cols, shown=matrix.shown)
-    key = "hover_" + hashlib.blake2b(name.encode(), digest_size=4).hexdigest()  # names are unique
+    key = hover_key(name)
     box = st.expander(label, key=key, on_change="rerun")
     if box.open:
         with box:
@@ -177,3 +178,10 @@ def square(name: str, values: np.ndarray, labels: list[str], **chosen):
         }
     )
     return matrix(name, values, "seq_len, seq_len", labels, labels, style)
+
+
+def hover_key(name: str) -> str:
+    """A hover box's key, from its matrix's name without the numbers in it (a head, √d_k), so a
+    slider move or another head keeps an open box open."""
+    stable = re.sub(r"\d+", "#", name)
+    return "hover_" + hashlib.blake2b(stable.encode(), digest_size=4).hexdigest()
