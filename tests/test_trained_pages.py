@@ -145,3 +145,13 @@ def test_trained_arrays_are_read_only():
     )
     assert not trace.attention.weights.flags.writeable
     assert np.isfinite(trace.attention.weights).all()
+
+
+def test_the_untrained_note_offers_the_trained_weights():
+    trained_run("en", 64, 4, 0)
+    at = run_page("attention", "en")
+    button = next(b for b in at.button if b.label == labels("en")["trained.offer"])
+    button.click().run()
+    assert at.session_state["shared_weights"] == "trained"
+    assert not at.exception
+    assert any(text.value.startswith("it  →") for text in at.text)

@@ -9,7 +9,7 @@ from core.pipeline import PipelineTrace, pronoun_reading
 from core.tasks import WORDS
 from ui import attention_view, engine, state, text, trained
 from ui.i18n import t
-from ui.settings import Settings
+from ui.settings import WEIGHTS, Settings, switch_weights
 
 STRONG = 0.6  # a head putting this much of the pronoun's attention on the noun reads it directly
 
@@ -28,6 +28,7 @@ def one_head(settings: Settings) -> tuple[PipelineTrace, MultiHeadTrace, bool]:
         )
         trace = engine.pipeline(settings.text, settings.d_model, 1, settings.seed, causal)
         text.section("attention", "untrained")
+        st.button(t("trained.offer"), key="attn_show_trained", on_click=_use_trained_weights)
         return trace, trace.attention, causal
     st.markdown(t("trained.attention_intro"))
     left, right = st.columns(2)
@@ -87,3 +88,9 @@ def vocab_rows(vocab: tuple[str, ...], tokens: tuple[str, ...]) -> list[str]:
     uses it (its ids are fixed: the same word has the same row in every sentence)."""
     used = set(tokens)
     return [f"{'▶' if word in used else ' '} {i}·{word}" for i, word in enumerate(vocab)]
+
+
+def _use_trained_weights() -> None:
+    """The untrained-weights note's button: switch every page to the trained model."""
+    st.session_state[WEIGHTS.key] = "trained"
+    switch_weights()
