@@ -15,13 +15,11 @@ from ui.setup import PAGES, page
 
 settings = page("learn")
 text.section("learn", "intro")
-text.formula(
-    r"L = -\frac{1}{N}\sum_{i} \log p(\text{target}_i), \qquad "
-    r"\theta \leftarrow \theta - \text{lr}\cdot\frac{\hat m}{\sqrt{\hat v}+\epsilon}"
-)
+text.formula(r"L = -\frac{1}{N}\sum_{i} \log p(\text{target}_i)")
+text.formula(r"\theta \leftarrow \theta - \text{lr}\cdot\frac{\hat m}{\sqrt{\hat v}+\epsilon}")
 
 st.subheader(t("learn.setup_title"))
-request = view.controls(settings.seed)
+request = view.controls()
 view.data_line(request)
 job = view.job_for(request)
 running = view.active(job)
@@ -30,7 +28,6 @@ left.button(
     t("learn.train"),
     key="learn_train",
     on_click=view.start,
-    args=(request,),
     disabled=running,
     type="primary",
     width="stretch",
@@ -50,7 +47,7 @@ tokens = view.example_tokens(request.task)
 def progress() -> None:
     """The run's state, its curves and every head on the example (live, or replayed after)."""
     view.status(job, engine.trainer().place(job))
-    records = view.history(job)
+    records = list(job.run.history if job.run else job.history)  # all, or those reported
     if records:
         st.subheader(t("learn.curves_title"))
         text.section("learn", "curves")
@@ -88,7 +85,7 @@ if request.task in WORDS:  # "what does it refer to?": where the pronoun looks, 
         twin = replace(request, n_layers=1 if request.n_layers > 1 else 2)
         twin_job = view.job_for(twin)
         st.button(
-            t("learn.compare", n_layers=twin.n_layers),
+            t("learn.compare_one" if twin.n_layers == 1 else "learn.compare", n=twin.n_layers),
             key="learn_compare",
             on_click=view.start,
             args=(twin,),

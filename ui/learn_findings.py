@@ -35,14 +35,18 @@ def show_findings(found: Findings) -> None:
     heads, and the held-out example's own route in its words."""
     st.metric(t("learn.share"), f"{found.share:.0%}", help=t("learn.share_help", n=found.n))
     roles = {role: t(f"learn.role_{role}") for role in ("pronoun", "referent", "adjective")}
-    columns = {
-        t("learn.route_col"): [t(f"learn.route_{kind}") for kind, _, _ in found.kinds],
-        t("learn.sentences_col"): [f"{n} ({n / found.n:.0%})" for _, n, _ in found.kinds],
-        t("learn.heads_col"): [
-            " · ".join(hop_text(hop, roles) for hop in hops) for *_, hops in found.kinds
-        ],
-    }
-    tables.table(pa.table(columns))
+    lines = (
+        t(
+            "learn.route_line",
+            count=count,
+            n=found.n,
+            share=count / found.n,
+            route=t(f"learn.route_{kind}"),
+            hops=" · ".join(hop_text(hop, roles) for hop in hops),
+        )
+        for kind, count, hops in found.kinds
+    )
+    st.markdown("\n".join(f"- {line}" for line in lines))  # our own labels only
     st.markdown(t("learn.example_route", route=t(f"learn.route_{kind_of(found.example)}")))
     hops = (hop_text(hop, found.example_words) for hop in found.example.hops)
     st.text("\n".join((found.example_text, *hops)))  # a sentence shown as text

@@ -13,6 +13,7 @@ from core.tokenizer import tokenize
 from core.training import model_config
 from ui import charts, engine, matrices
 from ui.i18n import t
+from ui.settings import SEED_CHOICE as SEED
 from ui.settings import default_task
 from ui.training_jobs import Job, Request
 
@@ -39,7 +40,7 @@ def _task_changed() -> None:
     st.session_state.update(_defaults(st.session_state["learn_task"]))
 
 
-def controls(seed: int) -> Request:
+def controls() -> Request:
     """The task and the model's sizes (each task brings its own defaults) -> the request."""
     st.session_state.setdefault("learn_task", default_task())
     for key, value in _defaults(st.session_state["learn_task"]).items():
@@ -53,25 +54,18 @@ def controls(seed: int) -> Request:
         format_func=names.__getitem__,
         persist_state="session",
     )
-    chosen, columns = {}, st.columns(3)
+    rows = [st.columns(3), st.columns(3)]  # three a row: a phone stacks them in this order
     for i, (name, choice) in enumerate(CHOICES.items()):
-        label, column = t(f"learn.{name}"), columns[i % 3]
-        common = {
-            "key": f"learn_{name}",
-            "help": t(f"learn.{name}_help"),
-            "persist_state": "session",
-        }
+        column = rows[i // 3][i % 3]
+        label, key, hint = t(f"learn.{name}"), f"learn_{name}", t(f"learn.{name}_help")
+        common = {"key": key, "help": hint, "persist_state": "session"}
         if isinstance(choice, tuple):
-            low, high, step = choice
-            chosen[name] = column.slider(label, low, high, step=step, **common)
+            column.slider(label, choice[0], choice[1], step=choice[2], **common)
         else:
             options = sorted({*choice, getattr(TASKS[task], name)})
-            shown = {option: f"{option:g}" for option in options}
-            chosen[name] = column.select_slider(
-                label, options, format_func=shown.__getitem__, **common
-            )
-    sizes = (int(chosen[name]) for name in ("d_model", "n_heads", "n_layers", "steps"))
-    return Request(task, *sizes, float(chosen["lr"]), seed)
+            shown = {option: f"{option:g}" for option in options}.__getitem__
+            column.select_slider(label, options, format_func=shown, **common)
+    return chosen()
 
 
 def data_line(request: Request) -> None:
@@ -105,8 +99,17 @@ def job_for(request: Request) -> Job | None:
     return st.session_state.get(JOBS, {}).get(request)
 
 
-def start(request: Request) -> None:
+def chosen() -> Request:
+    """The request the widgets hold right now (read in a callback: a click that follows a
+    slider move at once still trains what the learner sees)."""
+    state = st.session_state
+    sizes = (int(state[f"learn_{name}"]) for name in ("d_model", "n_heads", "n_layers", "steps"))
+    return Request(state["learn_task"], *sizes, float(state["learn_lr"]), int(state[SEED.key]))
+
+
+def start(request: Request | None = None) -> None:
     """Ask the shared trainer for a run (an identical one already there is shared)."""
+    request = request or chosen()
     jobs = st.session_state.setdefault(JOBS, {})
     jobs.pop(request, None)
     jobs[request] = engine.trainer().request(request)
@@ -189,11 +192,6 @@ def status(job: Job, place: int) -> None:
     else:
         total = max(job.total, 1)
         st.progress(job.step / total, text=t("trained.step", step=job.step, total=total))
-
-
-def history(job: Job) -> list:
-    """Every record of a finished run (every 10 steps); while it trains, those reported."""
-    return list(job.run.history) if job.run else list(job.history)
 
 
 def curves(records: list) -> None:
