@@ -190,3 +190,46 @@ def test_coreference_run_names_the_head_and_its_route_and_compares_one_layer():
     assert list(table[EN["learn.n_layers"]]) == ["1", "2"]
     accuracies = [f"{j.history[-1].test_accuracy:.1%}" for j in (twin, job)]
     assert list(table[EN["learn.test_accuracy"]]) == accuracies
+
+
+def _until(condition, job, timeout: float = WAIT) -> None:
+    """Wait (on the job's own event, in small slices) until condition() holds or the job ends."""
+    for _ in range(int(timeout / 0.05)):
+        if condition() or job.done:
+            return
+        job.finished.wait(0.05)
+
+
+def test_while_it_trains_the_charts_keep_their_specs_and_only_the_data_changes():
+    at = run_page("learn", "en", learn_task="sort", learn_steps=600, shared_seed=5151)
+    at.button(key="learn_train").click().run()
+    job = engine.trainer().request(request_of(at))
+    _until(lambda: len(job.history) >= 2 and job.maps is not None, job)
+    at.run()  # what the page's fragment draws on a poll
+    live = specs_and_data(at)
+    assert at.get("progress"), "a progress bar while it trains"
+    assert job.wait(WAIT)
+    at.run()
+    done = specs_and_data(at)
+    assert [spec for spec, _ in live] == [spec for spec, _ in done]
+    assert any(not a.equals(b) for (_, a), (_, b) in zip(live, done, strict=True))
+
+
+def test_a_run_behind_another_shows_its_place_in_the_queue():
+    trainer = engine.trainer()
+    ahead = trainer.request(Request("coreference_en", 32, 4, 2, 2000, 3e-3, 6262))
+    try:
+        _until(lambda: ahead.state == "running", ahead)
+        at = run_page("learn", "en", learn_task="previous", learn_steps=20, shared_seed=6263)
+        at.button(key="learn_train").click().run()
+        job = trainer.request(request_of(at))
+        assert trainer.place(job) == 1
+        queued = EN["trained.queued"].format(place=1)
+        assert queued in [bar.proto.text for bar in at.get("progress")]
+        assert not at.button(key="learn_stop").disabled, "a queued run can be stopped"
+        at.button(key="learn_stop").click().run()
+        assert job.state == "stopped" and job.run is None
+        assert EN["learn.stopped"].format(step=0, total=20) in [w.value for w in at.warning]
+    finally:
+        trainer.stop(ahead)
+        ahead.wait(60)
