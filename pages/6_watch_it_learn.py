@@ -6,7 +6,7 @@ import streamlit as st
 
 from core.findings import coreference_findings
 from core.model import loss_and_grads
-from core.tasks import WORDS
+from core.tasks import TASKS, WORDS
 from core.training import adam_update, attention_routes, referent_attention, train
 from ui import code, engine, learn_findings, lesson, text
 from ui import learn_view as view
@@ -60,7 +60,7 @@ def progress() -> None:
     else:  # the latest attention the trainer reported, or the start until it reports
         maps = job.maps if job.maps is not None else view.maps_at_start(request)
     st.caption(t("learn.example"))
-    st.text(" ".join(tokens))
+    st.text(TASKS[request.task].examples[0])  # as written (the maps label its tokens)
     view.head_maps(maps, tokens)
 
 
@@ -69,7 +69,7 @@ if job is None:
     st.subheader(t("learn.maps_title"))
     text.section("learn", "maps")
     st.caption(t("learn.example"))
-    st.text(" ".join(tokens))
+    st.text(TASKS[request.task].examples[0])  # as written (the maps label its tokens)
     view.head_maps(view.maps_at_start(request), tokens)
 else:
     view.poll(job, progress)

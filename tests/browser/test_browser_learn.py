@@ -168,8 +168,11 @@ def _screenshot(app: AppPage, name: str) -> None:
 
 
 def _phone_screenshot(app: AppPage, name: str) -> None:
+    """The trained page on a phone: nothing pans sideways; then its screenshot."""
     before = app.page.viewport_size
     app.page.set_viewport_size(PHONE)
     app.wait_charts_settled()
+    width = app.page.evaluate("() => document.documentElement.scrollWidth")
+    assert width <= PHONE["width"] + 1, f"the trained page pans sideways on a phone ({width} px)"
     _screenshot(app, name)
     app.page.set_viewport_size(before)
