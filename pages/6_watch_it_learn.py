@@ -92,10 +92,11 @@ if request.task in WORDS:  # "what does it refer to?": where the pronoun looks, 
             disabled=view.active(twin_job) or (twin_job is not None and twin_job.state == "done"),
         )
 
-        def compared() -> None:
-            view.status(twin_job, engine.trainer().place(twin_job))
+        def compared() -> None:  # the twin's progress, then the two runs side by side
             if twin_job.state == "done":
                 learn_findings.compare_layers([job, twin_job])
+            else:
+                view.status(twin_job, engine.trainer().place(twin_job))
 
         if twin_job is not None:
             view.poll(twin_job, compared)
