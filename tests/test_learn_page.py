@@ -233,3 +233,16 @@ def test_a_run_behind_another_shows_its_place_in_the_queue():
     finally:
         trainer.stop(ahead)
         ahead.wait(60)
+
+
+def test_choices_and_the_run_survive_a_trip_to_another_page():
+    at = run_page("learn", "en", learn_task="reverse", learn_steps=20, shared_seed=7373)
+    at.slider(key="learn_n_layers").set_value(1).run()
+    job = trained(at)
+    at.switch_page("app.py").run()
+    at.switch_page("pages/6_watch_it_learn.py").run()
+    assert not at.exception
+    assert at.selectbox(key="learn_task").value == "reverse"
+    assert at.slider(key="learn_n_layers").value == 1
+    assert EN["learn.done"].format(steps=20) in [s.value for s in at.success]
+    assert job.state == "done"
