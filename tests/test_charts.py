@@ -183,6 +183,8 @@ def test_32_tokens_stay_a_labelled_chart_and_taller_matrices_a_labelled_picture(
     labels = charts.token_labels([f"w{i}" for i in range(charts.MAX_ROWS)])
     square = heat(RNG.dirichlet(np.ones(32), size=32), labels, labels, kind="weights")
     assert isinstance(square, charts.Chart)  # every cell a mark, every token labelled
+    tokens_by_dims = heat(RNG.normal(size=(32, 64)), labels, [str(d) for d in range(64)])
+    assert isinstance(tokens_by_dims, charts.WideMatrix)  # 2 048 marks: a labelled picture
     rows = charts.position_labels(labels, 40)
     tall = heat(RNG.normal(size=(40, 8)), rows, list("abcdefgh"))
     assert isinstance(tall, charts.WideMatrix)

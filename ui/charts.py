@@ -39,6 +39,9 @@ FIT_WIDTH = {"autosize": {"type": "fit-x", "contains": "padding"}}
 MAX_GRID_CELLS = 2048  # a head grid with more cells is drawn as a picture (see show.head_grid)
 MAX_COLS = 64  # wider matrices are drawn as a labelled picture, hover values for the first columns
 MAX_ROWS = 32  # ... and so are taller ones: 32 tokens (the most a sentence has) stay a chart
+MAX_CELLS = 24 * 64  # ... and larger ones (e.g. 32 × 64): every mark costs the browser time on a
+# slider move, a labelled picture redraws many times faster (the largest chart of cells is as
+# large as it was when pictures came in for speed; 32 × 32 tokens stay hoverable cells)
 HOVER_COLS = 16  # ... the first HOVER_COLS of them: a handful teaches hovering as well as 64
 # The legend of a signed scale writes its two ends and 0: the domain comes from the data.
 ENDS = "[extent(domain('color'))[0], 0, extent(domain('color'))[1]]"
@@ -218,16 +221,17 @@ def heatmap(
     Masked entries (-inf) are drawn grey and read `masked_label` on hover, never as a number.
     A signed scale runs from −bound to +bound, bound = the matrix's largest |value| or the shared
     `options.bound` (the Chart's `ends`); the legend writes both ends.
-    A matrix wider than MAX_COLS or taller than MAX_ROWS, or any matrix when `picture` is set,
-    comes back as a WideMatrix (a labelled picture and a hoverable part): thousands of marks
-    redraw too slowly on a slider move.
+    A matrix wider than MAX_COLS, taller than MAX_ROWS or larger than MAX_CELLS, or any matrix
+    when `picture` is set, comes back as a WideMatrix (a labelled picture and a hoverable part):
+    thousands of marks redraw too slowly on a slider move.
     """
     ends = None
     if options.kind == "signed":  # the whole matrix's ends, for its picture and part alike
         ends = max(image.to_unit_bound(values, "signed"), options.bound or 0.0)
-    large = values.shape[1] > MAX_COLS or values.shape[0] > MAX_ROWS
+    n_rows, n_cols = values.shape
+    large = n_cols > MAX_COLS or n_rows > MAX_ROWS or n_rows * n_cols > MAX_CELLS
     if not options.select and (options.picture or large):  # a clickable chart keeps its marks
-        shown = HOVER_COLS if values.shape[1] > MAX_COLS else values.shape[1]  # all, unless wide
+        shown = HOVER_COLS if n_cols > MAX_COLS else n_cols  # all, unless wide
         return WideMatrix(values, shown, list(rows), list(cols), options, ends)
     return _cells(values, rows, cols, options, ends)
 
