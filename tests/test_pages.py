@@ -201,7 +201,9 @@ def test_a_large_head_grid_is_drawn_as_one_picture_of_all_heads():
     assert not at.exception
     urls = [img.url for element in at.get("image") for img in element.proto.imgs]
     assert all(url.startswith("data:image/png;base64,") for url in urls)
-    caption = labels("en")["multihead.grid_pictures"].format(cells=16 * 32 * 32, columns=4, last=15)
+    caption = labels("en")["charts.grid_caption"].format(
+        heads=16, cells=16 * 32 * 32, columns=4, last=15
+    )
     assert caption in [img.caption for element in at.get("image") for img in element.proto.imgs]
     # The grid's picture: 4 × 4 heads of 32 × 32 cells, a pixel per cell, 1-pixel white gaps.
     from tests.test_charts import read_png  # Pillow decodes

@@ -104,7 +104,11 @@ def head_grid(name: str, weights: np.ndarray, labels: list[str], heads: list[str
     _header(name, weights, "n_heads, seq_len, seq_len")
     # One picture for all heads: each element costs the browser a redraw on every rerun.
     caption = t(
-        "multihead.grid_pictures", cells=weights.size, columns=GRID_COLUMNS, last=n_heads - 1
+        "charts.grid_caption",
+        heads=n_heads,
+        cells=weights.size,
+        columns=GRID_COLUMNS,
+        last=n_heads - 1,
     )
     url = pictures.grid_picture(weights, GRID_COLUMNS)
     alt = t("charts.grid_alt", heads=n_heads, rows=weights.shape[1])
