@@ -48,10 +48,9 @@ def progress() -> None:
     """The run's state, its curves and every head on the example (live, or replayed after)."""
     view.status(job, engine.trainer().place(job))
     records = list(job.run.history if job.run else job.history)  # all, or those reported
-    if records:
-        st.subheader(t("learn.curves_title"))
-        text.section("learn", "curves")
-        view.curves(records)
+    st.subheader(t("learn.curves_title"))
+    text.section("learn", "curves")
+    view.curves(records)  # empty until the first report: the same shape from poll to poll
     st.subheader(t("learn.maps_title"))
     text.section("learn", "maps")
     if job.run is not None:

@@ -16,6 +16,7 @@ from tests.apptest import (
     shown_texts,
 )
 from ui.i18n import LANGS, MISSING, labels
+from ui.setup import SENTENCE_PAGES
 
 
 @pytest.mark.parametrize("settings", SETTINGS)
@@ -45,7 +46,7 @@ def test_concept_page_has_formula_and_code_that_ran(page_id):
     assert any("def " in code.value for code in at.code), "the engine's real source is shown"
 
 
-@pytest.mark.parametrize("page_id", PAGE_IDS)
+@pytest.mark.parametrize("page_id", SENTENCE_PAGES)
 def test_empty_sentence_gets_a_prompt_and_example_buttons(page_id):
     at = run_page(page_id, "ko", shared_text="   ")
     assert not at.exception
@@ -72,7 +73,7 @@ def test_sidebar_examples_box_draws_its_buttons_only_when_open():
     assert at.text_input(key="shared_text").value == korean
 
 
-@pytest.mark.parametrize("page_id", PAGE_IDS)
+@pytest.mark.parametrize("page_id", SENTENCE_PAGES)
 def test_over_long_sentence_is_cut_with_a_notice(page_id):
     at = run_page(page_id, "en", shared_text=LONG_SENTENCE)
     assert not at.exception
@@ -80,7 +81,7 @@ def test_over_long_sentence_is_cut_with_a_notice(page_id):
     assert notice in [warning.value for warning in at.warning]
 
 
-@pytest.mark.parametrize("page_id", PAGE_IDS[1:])
+@pytest.mark.parametrize("page_id", SENTENCE_PAGES[1:])
 def test_settings_survive_a_page_switch(page_id):
     at = run_page("overview", "en")
     at.text_input(key="shared_text").set_value("a b c d")
@@ -212,7 +213,7 @@ def test_a_large_head_grid_is_drawn_as_one_picture_of_all_heads():
     assert (4 * 32 + 3, 4 * 32 + 3) in sizes
 
 
-@pytest.mark.parametrize("page_id", PAGE_IDS[1:])
+@pytest.mark.parametrize("page_id", SENTENCE_PAGES[1:])
 def test_wide_matrices_hover_values_are_drawn_only_when_their_box_is_open(page_id):
     """At d_model 512 and 32 tokens a large matrix is a picture; its hover values sit in a box
     that is drawn (and sent) only while open. Opening every box adds one chart each."""

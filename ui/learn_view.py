@@ -195,12 +195,14 @@ def status(job: Job, place: int) -> None:
 
 
 def curves(records: list) -> None:
-    """The latest numbers, then loss and accuracy over the steps (train and held-out)."""
-    last = records[-1]
+    """The latest numbers, then loss and accuracy over the steps (train and held-out). With no
+    record yet the same elements are drawn, empty: while a run is polled the page keeps one
+    shape, so each poll only replaces what is there."""
+    last = records[-1] if records else None
     columns = st.columns(3)
-    columns[0].metric(t("learn.loss"), f"{last.loss:.3f}")
-    columns[1].metric(t("learn.train_accuracy"), f"{last.train_accuracy:.1%}")
-    columns[2].metric(t("learn.test_accuracy"), f"{last.test_accuracy:.1%}")
+    columns[0].metric(t("learn.loss"), f"{last.loss:.3f}" if last else "–")
+    columns[1].metric(t("learn.train_accuracy"), f"{last.train_accuracy:.1%}" if last else "–")
+    columns[2].metric(t("learn.test_accuracy"), f"{last.test_accuracy:.1%}" if last else "–")
     steps = np.array([r.step for r in records])
     titles = {"x_title": t("learn.step_axis"), "series_title": t("learn.curve")}
     loss = {t("learn.series_loss"): np.array([r.loss for r in records])}

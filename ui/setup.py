@@ -40,6 +40,8 @@ from ui.text import lang_attribute
 
 # Pages that draw the trained model's numbers in trained mode (the overview too: its stages).
 TRAINED_PAGES = ("overview", "embedding", "positional", "qkv", "attention", "multihead")
+# Pages that read the learner's sentence (and so show the sentence and sizes bar).
+SENTENCE_PAGES = ("overview", "embedding", "positional", "qkv", "attention", "multihead")
 # (page id, script path, icon): the order of the sidebar and of the overview's list.
 PAGES = (
     ("overview", "app.py", ":material/home:"),
@@ -147,6 +149,13 @@ CONTROLS_STYLE = """<style>
 </style>"""
 
 
+def _kept(choice: state.Choice):
+    """A shared setting's value on a page that does not draw its widget."""
+    if choice.key in st.session_state:
+        return st.session_state[choice.key]
+    return state.from_url(choice)
+
+
 def _main_controls() -> tuple[str, int, int]:
     """The sentence, d_model and the head count, next to the charts they change."""
     st.html(CONTROLS_STYLE)
@@ -214,11 +223,16 @@ def page(page_id: str) -> Settings:
         lesson.hide_controls()
     lesson.nav_links(PAGES, page_id)
     st.title(t(f"{page_id}.title"))
-    text, d_model, n_heads = _main_controls()
+    if page_id in SENTENCE_PAGES:
+        text, d_model, n_heads = _main_controls()
+    else:  # a page with controls of its own: the shared ones keep their values, unseen
+        text, d_model, n_heads = (_kept(choice) for choice in (TEXT, D_MODEL_CHOICE, HEADS))
     settings = Settings(language, text, d_model, n_heads, seed, weights, task)
     links.prepare(page_id)  # the page's own choices from the link, checked; the share box
     _notices()
     state.sync_url({**settings.url_values(), **({"view": "lesson"} if lesson_only else {})})
+    if page_id not in SENTENCE_PAGES:
+        return settings
     cut = tokenize(settings.text)  # the tokens only: the page computes the trace it needs
     if not cut.tokens:
         st.info(t("common.empty_sentence"))
