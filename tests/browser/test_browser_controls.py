@@ -10,12 +10,13 @@ import pytest
 from app_page import expect, not_drawn, template_pattern
 
 from ui.i18n import LANGS
-from ui.setup import PAGES
+from ui.setup import PAGES, SENTENCE_PAGES
 
 pytestmark = pytest.mark.browser
 
-PAGE_PARAMS = [pytest.param(page_id, path, id=page_id) for page_id, path, _ in PAGES]
-PAGE_IDS = [page_id for page_id, _, _ in PAGES]
+# The pages with the sentence and sizes bar (page 6 has sizes of its own, tested on its own).
+PAGE_PARAMS = [pytest.param(p, path, id=p) for p, path, _ in PAGES if p in SENTENCE_PAGES]
+PAGE_IDS = list(SENTENCE_PAGES)
 PATHS = {page_id: path for page_id, path, _ in PAGES}
 # Pages with a chart drawn from the heads: they must redraw when the head count changes (the
 # positional page's shuffle experiment, the multi-head page). Page 4 uses one head on purpose;
@@ -24,7 +25,7 @@ HEADS_REDRAW = {"positional", "multihead"}
 # Pages whose charts do not depend on the settings: the overview's diagram writes shapes in
 # letters (seq_len × d_model); the caption under it writes them in numbers, and must follow.
 FIXED_CHARTS = {"overview"}
-SIDEBAR = '.st-key-main_controls'  # the bar with the sentence and the two sizes
+SIDEBAR = ".st-key-main_controls"  # the bar with the sentence and the two sizes
 
 
 def _prints(charts: list[dict], skip_key: str | None = None) -> list[str]:
