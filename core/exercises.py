@@ -23,8 +23,10 @@ from core.attention import (
     scaled_dot_product_attention,
 )
 from core.experiments import order_matters, shuffle_order
+from core.model import ModelConfig, init_model
 from core.pipeline import PipelineTrace
 from core.positional import sinusoidal_encoding, wavelength
+from core.tasks import WORDS, Task
 
 EXERCISE_IDS = {  # page id -> its exercises, in order; fixed whatever the sentence
     "embedding": ("emb_shape_x", "emb_token_id", "emb_same_vector", "emb_cosine"),
@@ -32,7 +34,9 @@ EXERCISE_IDS = {  # page id -> its exercises, in order; fixed whatever the sente
     "qkv": ("qkv_shape_k", "qkv_params", "qkv_head_of_column", "qkv_best_key"),
     "attention": ("attn_shape_weights", "attn_scaled_score", "attn_max_weight", "attn_causal"),
     "multihead": ("mha_shape_head", "mha_params", "mha_max_weight", "mha_one_vs_many"),
+    "learn": ("learn_params", "learn_d_head", "learn_chance"),
 }
+TRACE_PAGES = ("embedding", "positional", "qkv", "attention", "multihead")  # read a PipelineTrace
 SAME = ("same", "different")
 SHUFFLE = ("neither", "without_pe", "with_pe", "both")
 ROWS = ("first", "last", "every", "none")
@@ -103,8 +107,9 @@ def _shape(exercise_id: str, params: dict, *sizes: int, **worked) -> Exercise:
     return Exercise(exercise_id, "shape", params, lambda: Solution(shape_text(*sizes), worked))
 
 
-def exercises_for(page_id: str, trace: PipelineTrace) -> tuple[Exercise, ...]:
-    """The exercises of one page, for the trace that page drew (its default choices)."""
+def exercises_for(page_id: str, trace: "PipelineTrace | LearnSetup") -> tuple[Exercise, ...]:
+    """The exercises of one page, for the trace that page drew (its default choices); for the
+    "learn" page, the model it would train (a LearnSetup)."""
     return BUILDERS[page_id](trace)
 
 
@@ -307,10 +312,51 @@ def _multihead(trace: PipelineTrace) -> tuple[Exercise, ...]:
     )
 
 
+@dataclass(frozen=True)
+class LearnSetup:
+    """What the "watch it learn" page's exercises read: the model it would train, its task."""
+
+    config: ModelConfig
+    task: Task
+
+    @property
+    def tokens(self) -> tuple[str, ...]:
+        return ()  # no sentence of the learner's own on this page
+
+
+def _learn(setup: LearnSetup) -> tuple[Exercise, ...]:
+    config, task = setup.config, setup.task
+    sizes = {"d_model": config.d_model, "n_heads": config.n_heads, "n_layers": config.n_layers}
+
+    def n_params() -> Solution:
+        state = init_model(config, 0).state_dict()  # every matrix the model learns, by name
+        return Solution(
+            sum(w.size for w in state.values()),
+            {"vocab": config.vocab_size, "seq_len": config.seq_len, **sizes},
+        )
+
+    def chance() -> Solution:
+        # "what does it refer to?": one of the sentence's two nouns; else any token of the vocab
+        choices = 2 if task.name in WORDS else len(task.vocab) - (task.pad_id is not None)
+        return Solution(round(1 / choices, 4), {"choices": choices})
+
+    return (
+        Exercise("learn_params", "number", sizes, n_params),
+        Exercise(
+            "learn_d_head",
+            "number",
+            sizes,
+            lambda: Solution(config.d_model // config.n_heads, sizes),
+        ),
+        Exercise("learn_chance", "number", {"task": task.name}, chance, tolerance=0.01),
+    )
+
+
 BUILDERS = {
     "embedding": _embedding,
     "positional": _positional,
     "qkv": _qkv,
     "attention": _attention,
     "multihead": _multihead,
+    "learn": _learn,
 }

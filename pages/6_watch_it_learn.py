@@ -8,10 +8,10 @@ from core.findings import coreference_findings
 from core.model import loss_and_grads
 from core.tasks import TASKS, WORDS
 from core.training import adam_update, attention_routes, referent_attention, train
-from ui import code, engine, learn_findings, lesson, text
+from ui import code, engine, learn_findings, text
 from ui import learn_view as view
 from ui.i18n import t
-from ui.setup import PAGES, page
+from ui.setup import page, page_end
 
 settings = page("learn")
 text.section("learn", "intro")
@@ -104,4 +104,4 @@ text.section("learn", "honest")
 code.code_that_ran(
     train, adam_update, loss_and_grads, referent_attention, attention_routes, coreference_findings
 )
-lesson.nav_links(PAGES, "learn")
+page_end("learn", view.learn_setup(request))

@@ -10,11 +10,11 @@ from hypothesis import strategies as st
 
 from core import exercises
 from core.attention import valid_head_counts
-from core.exercises import EXERCISE_IDS, exercises_for, shape_numbers
+from core.exercises import EXERCISE_IDS, TRACE_PAGES, exercises_for, shape_numbers
 from core.experiments import order_experiment
 from core.pipeline import run_pipeline
 
-PAGES = tuple(EXERCISE_IDS)
+PAGES = TRACE_PAGES  # the pages whose exercises read a PipelineTrace (learn: its own test)
 WORDS = ("the", "The", "cat", "sat", "it", "고양이가", "쥐를", "😀", "$x$", "[a](b)", "*", "bank")
 FEW = settings(max_examples=30, deadline=None)
 
@@ -241,3 +241,26 @@ def test_a_number_within_the_tolerance_counts():
     assert exercise.tolerance > 0
     assert exercise.check(exercise.answer + 0.9 * exercise.tolerance)
     assert not exercise.check(exercise.answer + 1.1 * exercise.tolerance)
+
+
+@pytest.mark.parametrize("task_name", ["previous", "sort", "coreference_en", "coreference_ko"])
+@pytest.mark.parametrize("sizes", [(32, 4, 2), (8, 1, 1), (128, 8, 3)])
+def test_the_learn_pages_answers_match_the_model_written_out(task_name, sizes):
+    from core.exercises import LearnSetup
+    from core.model import ModelConfig
+    from core.tasks import TASKS
+
+    task = TASKS[task_name]
+    d, heads, layers = sizes
+    config = ModelConfig(len(task.vocab), task.seq_len, d, heads, layers, pad_id=task.pad_id)
+    found = {e.id: e for e in exercises_for("learn", LearnSetup(config, task))}
+    assert list(found) == list(EXERCISE_IDS["learn"])
+    vocab = len(task.vocab)
+    # W_E (vocab, d), W_pos (seq_len, d), per layer W_Q, W_K, W_V, W_O (d, d), W_U (d, vocab)
+    written_out = vocab * d + task.seq_len * d + layers * 4 * d * d + d * vocab
+    assert found["learn_params"].check(written_out)
+    assert not found["learn_params"].check(written_out - d * d)  # one matrix forgotten
+    assert found["learn_d_head"].check(d // heads) and not found["learn_d_head"].check(d // heads + 1)
+    guesses = 2 if task_name.startswith("coreference") else 10  # two nouns, or ten digits
+    assert found["learn_chance"].check(1 / guesses)
+    assert not found["learn_chance"].check(1 / guesses + 0.05)

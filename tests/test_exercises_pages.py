@@ -8,14 +8,14 @@ settings alone (the pages draw theirs through the app's cache)."""
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from core.exercises import EXERCISE_IDS, exercises_for
+from core.exercises import EXERCISE_IDS, TRACE_PAGES, exercises_for
 from core.pipeline import run_pipeline
 from tests.apptest import PAGE_PATH, run_page
 from tests.test_exercises_ui import answer, in_form, wrong
 from ui.exercises import PROGRESS
 from ui.i18n import LANGS, labels
 
-PAGES = tuple(EXERCISE_IDS)  # embedding, positional, qkv, attention, multihead
+PAGES = TRACE_PAGES  # the pages whose exercises read a PipelineTrace
 TOTAL = sum(len(ids) for ids in EXERCISE_IDS.values())
 OTHER_SENTENCE = {
     "en": "the cat saw the dog and the dog saw the cat",

@@ -9,13 +9,13 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from core.exercises import EXERCISE_IDS, exercises_for
+from core.exercises import EXERCISE_IDS, TRACE_PAGES, exercises_for
 from core.pipeline import run_pipeline
 from ui.exercises import WHERE, escape
 from ui.i18n import CONTENT, LANGS, MISSING, labels
 
 APP = Path(__file__).resolve().parent / "exercises_app.py"
-PAGES = tuple(EXERCISE_IDS)
+PAGES = TRACE_PAGES  # the pages whose exercises read a PipelineTrace (learn: its own test)
 TEXT = "the cat sat on the mat"
 TOTAL = sum(len(ids) for ids in EXERCISE_IDS.values())
 

@@ -21,6 +21,9 @@ from ui.i18n import t
 PROGRESS = "progress"
 # The sections a hint points at, as the page titles them: label keys for {where} and {where2}.
 WHERE = {
+    "learn_params": ("learn.setup_title",),
+    "learn_d_head": ("learn.setup_title",),
+    "learn_chance": ("learn.curves_title",),
     "emb_shape_x": ("embedding.vectors_title",),
     "emb_token_id": ("embedding.ids_title",),
     "emb_same_vector": ("embedding.vectors_title", "embedding.cosine_title"),

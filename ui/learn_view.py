@@ -7,11 +7,12 @@ from dataclasses import replace
 import numpy as np
 import streamlit as st
 
-from core.model import forward, init_model
+from core.exercises import LearnSetup
+from core.model import ModelConfig, forward, init_model
 from core.tasks import TASKS, WORDS, coreference_batch
 from core.tokenizer import tokenize
 from core.training import model_config
-from ui import charts, engine, matrices
+from ui import chart_grid, chart_plots, charts, engine, matrices
 from ui.i18n import t
 from ui.settings import SEED_CHOICE as SEED
 from ui.settings import default_task
@@ -212,9 +213,11 @@ def curves(records: list) -> None:
     }
     left, right = st.columns(2)
     with left:
-        matrices.vega(charts.lines(steps, loss, y_title=t("learn.loss_axis"), **titles))
+        matrices.vega(chart_plots.lines(steps, loss, y_title=t("learn.loss_axis"), **titles))
     with right:
-        matrices.vega(charts.lines(steps, accuracy, y_title=t("learn.accuracy_axis"), **titles))
+        matrices.vega(
+            chart_plots.lines(steps, accuracy, y_title=t("learn.accuracy_axis"), **titles)
+        )
 
 
 def head_maps(maps: np.ndarray, tokens: tuple[str, ...]) -> None:
@@ -226,7 +229,7 @@ def head_maps(maps: np.ndarray, tokens: tuple[str, ...]) -> None:
     titles = {"row_title": t("common.query_token"), "col_title": t("common.key_token")}
     for layer, weights in enumerate(maps[:, :, :n, :n]):  # (n_heads, n, n) each
         st.markdown(f"**{t('trained.layer_n', layer=layer + 1)}**")
-        grid = charts.head_grid(
+        grid = chart_grid.head_grid(
             weights,
             labels,
             heads,
@@ -248,3 +251,17 @@ def checkpoint_picker(job: Job) -> int:
     return st.select_slider(
         t("learn.checkpoint"), steps, key="learn_checkpoint", help=t("learn.checkpoint_help")
     )
+
+
+def learn_setup(request: Request) -> LearnSetup:
+    """What this page's exercises read: the model the settings would train, and its task."""
+    task = TASKS[request.task]
+    config = ModelConfig(
+        len(task.vocab),
+        task.seq_len,
+        request.d_model,
+        request.n_heads,
+        request.n_layers,
+        pad_id=task.pad_id,
+    )
+    return LearnSetup(config, task)
