@@ -24,7 +24,7 @@ from core.tasks import TASKS
 from core.tokenizer import MAX_TOKENS, tokenize
 from ui import lesson, state
 from ui.i18n import t
-from ui.settings import D_MODEL, DEFAULT_HEADS, SHARED, TASK, TEXT, WEIGHTS, default_task
+from ui.settings import D_MODEL, DEFAULT_HEADS, MAX_CHARS, SHARED, TASK, TEXT, WEIGHTS, default_task
 
 PE_KINDS = ("sinusoidal", "learned")
 MAX_EXTRA = 32  # positions the positional page may draw past the sentence
@@ -111,7 +111,7 @@ def _valid_dims(value) -> bool:
 # --- a label held by a widget, a number in the URL -----------------------------------------
 def _labelled(value) -> bool:
     """A label such as "3·it" or "head 3" (any language): text with a number in it."""
-    return isinstance(value, str) and len(value) <= 4 * MAX_TOKENS and bool(re.search(r"\d", value))
+    return isinstance(value, str) and len(value) <= MAX_CHARS + 8 and bool(re.search(r"\d", value))
 
 
 def _number_of(value) -> str:
