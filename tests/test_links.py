@@ -192,6 +192,15 @@ def test_a_bad_value_handed_back_for_a_pages_choice_is_replaced(page_id, key, ba
     assert any(info.value.startswith(NOTICE) for info in at.info)
 
 
+def test_a_token_with_a_long_word_is_a_choice_like_any_other():
+    word = "x" * 1500  # one token, as long as the sentence box allows
+    at = open_page("attention", lang="en", text=f"a {word}", query="1")
+    at.run()  # a second run checks the value the widget holds
+    assert at.selectbox(key="attn_query").value == f"1·{word}"
+    assert not [i.value for i in at.info if i.value.startswith(NOTICE)]
+    assert url(at)["query"] == "1"
+
+
 def share_link(at: AppTest, for_class: bool = False) -> str:
     """Open the sidebar's link box (and tick "for a class"), return the link it shows."""
     at.session_state["links_share"] = True
