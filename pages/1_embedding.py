@@ -4,7 +4,18 @@ import streamlit as st
 
 from core.analysis import cosine_similarity, pca_2d
 from core.embedding import embed, lookup_table, token_row
-from ui import charts, code, downloads, engine, matrices, tables, text, trained, trained_view
+from ui import (
+    chart_plots,
+    charts,
+    code,
+    downloads,
+    engine,
+    matrices,
+    tables,
+    text,
+    trained,
+    trained_view,
+)
 from ui.i18n import t
 from ui.setup import page, page_end, table_words
 
@@ -49,7 +60,7 @@ with left:
     matrices.square("cos", similarity, labels, kind="signed", value_title=t("embedding.cosine"))
 with right:
     st.subheader(t("embedding.pca_title"))
-    matrices.vega(charts.scatter(projection.points, labels, x_title="PC 1", y_title="PC 2"))
+    matrices.vega(chart_plots.scatter(projection.points, labels, x_title="PC 1", y_title="PC 2"))
     pc1, pc2 = projection.explained * 100
     st.caption(t("embedding.pca_caption", pc1=pc1, pc2=pc2))
 

@@ -6,7 +6,7 @@ from core.analysis import position_similarity
 from core.experiments import order_change, order_experiment
 from core.pipeline import encode_positions
 from core.positional import column_waves, learned_encoding, sinusoidal_encoding, wavelength
-from ui import charts, code, downloads, links, matrices, order_view, state, text
+from ui import chart_plots, charts, code, downloads, links, matrices, order_view, state, text
 from ui.i18n import t
 from ui.setup import page, page_end
 
@@ -90,7 +90,7 @@ def encoding_table() -> None:
         else:
             names = [t("positional.wave_series_plain", dim=d) for d in wave_dims]
         matrices.vega(
-            charts.lines(
+            chart_plots.lines(
                 list(range(len(pe_long))),
                 dict(zip(names, curves)),
                 x_title=t("common.position"),

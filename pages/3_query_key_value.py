@@ -4,7 +4,7 @@ import streamlit as st
 
 from core.analysis import query_key_dots
 from core.attention import head_columns, init_params, project, token_qkv
-from ui import charts, code, downloads, links, matrices, state, tables, text, trained
+from ui import chart_bars, charts, code, downloads, links, matrices, state, tables, text, trained
 from ui.i18n import t
 from ui.setup import page, page_end
 
@@ -80,7 +80,7 @@ def one_token() -> None:
     text.formula(r"q_i \cdot k_j = \sum_{d=1}^{d_{model}} q_{i,d}\, k_{j,d}")
     dots = query_key_dots(proj.q, proj.k, i)  # (seq_len,)
     matrices.chart(
-        charts.bars(dots, labels, label_title=t("common.key_token"), value_title=t("qkv.dot")),
+        chart_bars.bars(dots, labels, label_title=t("common.key_token"), value_title=t("qkv.dot")),
         "q_i · K",
         dots,
         "seq_len",

@@ -11,7 +11,17 @@ from core.attention import (
     softmax,
 )
 from core.experiments import scaling_experiment
-from ui import attention_view, charts, code, downloads, engine, matrices, text, trained_view
+from ui import (
+    attention_view,
+    chart_plots,
+    charts,
+    code,
+    downloads,
+    engine,
+    matrices,
+    text,
+    trained_view,
+)
 from ui.i18n import t
 from ui.setup import page, page_end
 
@@ -67,7 +77,7 @@ with_s, without_s = t("attention.with_scaling"), t("attention.without_scaling")
 left, right = st.columns(2)
 with left:
     matrices.vega(
-        charts.lines_log2(
+        chart_plots.lines_log2(
             scaling.d_k,
             {with_s: scaling.max_weight_scaled, without_s: scaling.max_weight_unscaled},
             x_title="d_k",
@@ -78,7 +88,7 @@ with left:
 with right:
     uniform = [scaling.uniform_entropy] * len(scaling.d_k)
     matrices.vega(
-        charts.lines_log2(
+        chart_plots.lines_log2(
             scaling.d_k,
             {
                 with_s: scaling.entropy_scaled,

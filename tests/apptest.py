@@ -46,6 +46,19 @@ def run_page(page_id: str, lang: str = "en", locale: str | None = None, **state)
     at.session_state["shared_lang"] = lang
     for key, value in state.items():
         at.session_state[key] = value
+    return _run_then_go_to(at, page_id)
+
+
+def open_link(page_id: str = "overview", **query_params) -> AppTest:
+    """Open the app as a link with these query parameters would, then go to a page."""
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    for name, value in query_params.items():
+        at.query_params[name] = value
+    return _run_then_go_to(at, page_id)
+
+
+def _run_then_go_to(at: AppTest, page_id: str) -> AppTest:
+    """Run the overview (the entry point), then switch to the page unless it is the overview."""
     at.run()
     if page_id != "overview":
         at.switch_page(PAGE_PATH[page_id])

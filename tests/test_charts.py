@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from ui import charts, image, pictures
+from ui import chart_bars, chart_grid, chart_heatmap, chart_plots, charts, image, pictures
 
 TOKENS = ["the", "cat", "saw", "the", "dog"]
 LABELS = charts.token_labels(TOKENS)
@@ -24,8 +24,8 @@ def full_spec(chart: charts.Chart) -> dict:
     return {"data": {"values": records}, **chart.spec}
 
 
-def heat(values, rows, cols, **options) -> charts.Chart | charts.WideMatrix:
-    return charts.heatmap(values, rows, cols, charts.HeatmapOptions(**options))
+def heat(values, rows, cols, **options) -> charts.Chart | chart_heatmap.WideMatrix:
+    return chart_heatmap.heatmap(values, rows, cols, charts.HeatmapOptions(**options))
 
 
 def builders():
@@ -62,7 +62,7 @@ def builders():
     )
     yield (
         "grid",
-        charts.head_grid(
+        chart_grid.head_grid(
             np.stack([weights, weights]),
             LABELS,
             ["h0", "h1"],
@@ -72,14 +72,17 @@ def builders():
             head_title="h",
         ),
     )
-    yield "bars", charts.bars(weights[0], LABELS, label_title="k", value_title="w", kind="weights")
+    yield (
+        "bars",
+        chart_bars.bars(weights[0], LABELS, label_title="k", value_title="w", kind="weights"),
+    )
     yield (
         "lines",
-        charts.lines_log2(
+        chart_plots.lines_log2(
             [4, 8, 16], {"a": [1, 2, 3], "b": [3, 2, 1]}, x_title="d", y_title="y", series_title="s"
         ),
     )
-    yield "scatter", charts.scatter(RNG.normal(size=(5, 2)), LABELS, x_title="x", y_title="y")
+    yield "scatter", chart_plots.scatter(RNG.normal(size=(5, 2)), LABELS, x_title="x", y_title="y")
     large = heat(
         RNG.normal(size=(5, 80)),
         LABELS,
@@ -96,7 +99,7 @@ def builders():
     yield "shared bound", heat(RNG.normal(size=(5, 8)), LABELS, list("abcdefgh"), bound=9.0)
     yield (
         "paired bars",
-        charts.paired_bars(
+        chart_bars.paired_bars(
             {"with": weights[0], "without": weights[1]},
             LABELS,
             label_title="k",
@@ -180,14 +183,14 @@ def test_token_columns_stand_upright_and_keep_every_label():
 
 
 def test_32_tokens_stay_a_labelled_chart_and_taller_matrices_a_labelled_picture():
-    labels = charts.token_labels([f"w{i}" for i in range(charts.MAX_ROWS)])
+    labels = charts.token_labels([f"w{i}" for i in range(chart_heatmap.MAX_ROWS)])
     square = heat(RNG.dirichlet(np.ones(32), size=32), labels, labels, kind="weights")
     assert isinstance(square, charts.Chart)  # every cell a mark, every token labelled
     tokens_by_dims = heat(RNG.normal(size=(32, 64)), labels, [str(d) for d in range(64)])
-    assert isinstance(tokens_by_dims, charts.WideMatrix)  # 2 048 marks: a labelled picture
+    assert isinstance(tokens_by_dims, chart_heatmap.WideMatrix)  # 2 048 marks: a labelled picture
     rows = charts.position_labels(labels, 40)
     tall = heat(RNG.normal(size=(40, 8)), rows, list("abcdefgh"))
-    assert isinstance(tall, charts.WideMatrix)
+    assert isinstance(tall, chart_heatmap.WideMatrix)
     picture = tall.picture("data:image/png;base64,AAAA")
     assert picture.data["row"].to_pylist() == rows  # the picture's rows keep their labels
     assert token_axes(picture.spec)[0]["axis"]["labelOverlap"] is False
@@ -222,7 +225,7 @@ def test_a_slider_move_keeps_the_spec_the_same():
 
     assert picture(72).spec == picture(512).spec
     curves = [
-        charts.lines(
+        chart_plots.lines(
             [0, 1, 2], {f"dim {d}": RNG.normal(size=3)}, x_title="x", y_title="y", series_title="s"
         ).spec
         for d in (4, 8)
@@ -239,7 +242,7 @@ def test_nothing_jumps_when_d_model_moves_past_64():
     wide = heat(
         RNG.normal(size=(13, 72)), LABELS * 2 + ["x", "y", "z"], [str(d) for d in range(72)]
     )
-    assert isinstance(cells, charts.Chart) and isinstance(wide, charts.WideMatrix)
+    assert isinstance(cells, charts.Chart) and isinstance(wide, chart_heatmap.WideMatrix)
     picture = wide.picture("data:image/png;base64,AAAA")
     assert cells.spec["height"] == picture.spec["height"] == 13 * charts.CELL
     assert (
@@ -320,14 +323,14 @@ def test_a_picture_carries_its_legend_and_a_shared_scale():
 
 def test_bars_write_their_numbers():
     """A phone shows no hover box: every bar has its value written at its end."""
-    chart = charts.bars(np.array([0.25, -0.5]), ["a", "b"], label_title="k", value_title="w")
+    chart = chart_bars.bars(np.array([0.25, -0.5]), ["a", "b"], label_title="k", value_title="w")
     text = next(layer for layer in chart.spec["layer"] if layer["mark"]["type"] == "text")
     assert text["encoding"]["text"] == {"field": "value", "type": "quantitative", "format": ".2f"}
     assert chart.spec["encoding"]["y"]["field"] == "label"  # tokens down: every label upright
 
 
 def test_lines_are_told_apart_without_colour():
-    chart = charts.lines_log2(
+    chart = chart_plots.lines_log2(
         [4, 8],
         {"with": [0.2, 0.2], "without": [0.5, 0.9]},
         x_title="d",
@@ -336,12 +339,12 @@ def test_lines_are_told_apart_without_colour():
     )
     encoding = chart.spec["encoding"]
     assert encoding["shape"]["field"] == encoding["strokeDash"]["field"] == "series"
-    assert len(set(map(str, charts.DASHES))) == len(charts.DASHES)
-    assert len(set(charts.SHAPES)) == len(charts.SHAPES)
+    assert len(set(map(str, chart_plots.DASHES))) == len(chart_plots.DASHES)
+    assert len(set(chart_plots.SHAPES)) == len(chart_plots.SHAPES)
 
 
 def test_a_description_is_written_into_the_spec():
-    chart = charts.bars(
+    chart = chart_bars.bars(
         np.array([0.5]), ["a"], label_title="k", value_title="w", description="one bar"
     )
     assert chart.spec["description"] == "one bar"
@@ -376,8 +379,8 @@ def test_a_wide_matrix_becomes_a_picture_and_a_hoverable_part():
         col_title="c",
         value_title="v",
     )
-    assert isinstance(wide, charts.WideMatrix)
-    assert len(wide.part().data) == 3 * charts.HOVER_COLS
+    assert isinstance(wide, chart_heatmap.WideMatrix)
+    assert len(wide.part().data) == 3 * chart_heatmap.HOVER_COLS
 
 
 def read_png(data: bytes) -> np.ndarray:

@@ -4,7 +4,7 @@ a link are checked; every array shared between sessions is read-only."""
 import numpy as np
 import pytest
 
-from tests.apptest import PAGE_IDS, PAGE_PATH, SETTINGS, run_page
+from tests.apptest import PAGE_IDS, PAGE_PATH, SETTINGS, open_link, run_page
 from ui import engine
 from ui.i18n import labels
 
@@ -96,22 +96,6 @@ def test_no_page_writes_into_a_shared_array(page_id, settings):
     """Cached arrays are read-only: a page writing into one would raise here."""
     at = run_page(page_id, "en", **SETTINGS[settings])
     assert not at.exception, [e.value for e in at.exception]
-
-
-def open_link(page_id: str = "overview", **params) -> "AppTest":  # noqa: F821
-    """Open the app as a link with these query parameters would."""
-    from streamlit.testing.v1 import AppTest
-
-    from tests.apptest import ROOT
-
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
-    for name, value in params.items():
-        at.query_params[name] = value
-    at.run()
-    if page_id != "overview":
-        at.switch_page(PAGE_PATH[page_id])
-        at.run()
-    return at
 
 
 @pytest.mark.parametrize("page_id", PAGE_IDS)

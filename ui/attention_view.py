@@ -9,7 +9,7 @@ import streamlit as st
 
 from core.attention import MultiHeadTrace, QueryTrace
 from core.softmax_steps import softmax_steps, unscaled_weights
-from ui import charts, links, matrices, tables, text
+from ui import chart_bars, charts, links, matrices, tables, text
 from ui.i18n import t
 
 
@@ -85,7 +85,7 @@ class RowPicker:
             )
         with right:
             row = weights[i]  # (seq_k,) the chosen query's weights
-            figure = charts.bars(
+            figure = chart_bars.bars(
                 row,
                 self.labels,
                 label_title=t("common.key_token"),
@@ -156,7 +156,7 @@ def with_and_without_scaling(row: QueryTrace, labels: list[str], sqrt_d_k: str) 
         t("softmax.with", sqrt_d_k=sqrt_d_k): row.weights,
         t("softmax.without", sqrt_d_k=sqrt_d_k): without,
     }
-    figure = charts.paired_bars(
+    figure = chart_bars.paired_bars(
         series,
         labels,
         label_title=t("common.key_token"),

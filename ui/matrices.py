@@ -6,7 +6,7 @@ import re
 import numpy as np
 import streamlit as st
 
-from ui import charts, downloads, pictures
+from ui import chart_grid, chart_heatmap, charts, downloads, pictures
 from ui.i18n import t
 from ui.text import size_text
 
@@ -66,7 +66,7 @@ def options(**chosen) -> charts.HeatmapOptions:
     return charts.HeatmapOptions(**{**defaults, **{k: v for k, v in chosen.items() if v}})
 
 
-def wide(matrix: charts.WideMatrix, name: str, **kwargs):
+def wide(matrix: chart_heatmap.WideMatrix, name: str, **kwargs):
     """A large matrix: all of it as a labelled picture (one image, not thousands of marks, to
     redraw on a slider move); its values on hover (all, or the first columns of a wide one) in
     a box that is drawn only while it is open."""
@@ -87,8 +87,8 @@ def head_grid(name: str, weights: np.ndarray, labels: list[str], heads: list[str
     """Every head's weights side by side on one 0–1 scale: hoverable small multiples, or, past
     MAX_GRID_CELLS cells, one picture of all heads (thousands of marks redraw too slowly)."""
     n_heads = len(weights)
-    if weights.size <= charts.MAX_GRID_CELLS:
-        figure = charts.head_grid(
+    if weights.size <= chart_grid.MAX_GRID_CELLS:
+        figure = chart_grid.head_grid(
             weights,
             labels,
             heads,
@@ -130,7 +130,7 @@ def _header(
 
 
 def chart(
-    figure: charts.Chart | charts.WideMatrix,
+    figure: charts.Chart | chart_heatmap.WideMatrix,
     name: str,
     array: np.ndarray,
     dims: str,
@@ -140,7 +140,7 @@ def chart(
 ):
     """Draw a chart with its shape written above it (our own labels, never the learner's)."""
     _header(name, array, dims, figure.ends, shared)
-    if isinstance(figure, charts.WideMatrix):
+    if isinstance(figure, chart_heatmap.WideMatrix):
         return wide(figure, name, **kwargs)
     return vega(figure, **kwargs)
 
@@ -160,10 +160,11 @@ def matrix(
     """A named matrix as a heatmap with its shape: tokens down and dimensions across unless told
     otherwise (`style`, or any HeatmapOptions field by name, e.g. `bound` for a colour scale
     shared with the matrices it is compared with); masked (−∞) cells grey. Large ones (or any,
-    with picture=True) as a labelled picture with hover values in a box (see charts.heatmap)."""
+    with picture=True) as a labelled picture with hover values in a box (see
+    chart_heatmap.heatmap)."""
     cols = cols if cols is not None else [str(d) for d in range(values.shape[1])]
     style = style or options(**chosen)
-    figure = charts.heatmap(values, rows, cols, style)
+    figure = chart_heatmap.heatmap(values, rows, cols, style)
     clicks = {"on_select": on_select, "key": key} if on_select else {}
     shown = chart(figure, name, values, dims, shared=style.bound is not None, **clicks)
     downloads.csv_button(name, values, rows, cols, style.row_title)  # built only when clicked

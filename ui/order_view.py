@@ -3,7 +3,7 @@
 import streamlit as st
 
 from core.experiments import order_change, order_matters
-from ui import charts, engine, matrices, tables, text
+from ui import chart_bars, charts, engine, matrices, tables, text
 from ui.i18n import t
 
 
@@ -31,7 +31,7 @@ def shuffle_experiment(tokens: tuple[str, ...], d_model: int, n_heads: int, seed
                 st.success(t("positional.verdict_same"))
     change = order_change(order)  # (seq_len,) with PE
     labels = charts.token_labels(order.shuffled)
-    figure = charts.bars(
+    figure = chart_bars.bars(
         change,
         labels,
         label_title=t("positional.shuffled_token"),
