@@ -9,6 +9,7 @@ from core.model import loss_and_grads
 from core.tasks import TASKS, WORDS
 from core.training import adam_update, attention_routes, referent_attention, train
 from ui import code, engine, learn_findings, text
+from ui import learn_runs as runs
 from ui import learn_view as view
 from ui.i18n import t
 from ui.setup import page, page_end
@@ -19,15 +20,15 @@ text.formula(r"L = -\frac{1}{N}\sum_{i} \log p(\text{target}_i)")
 text.formula(r"\theta \leftarrow \theta - \text{lr}\cdot\frac{\hat m}{\sqrt{\hat v}+\epsilon}")
 
 st.subheader(t("learn.setup_title"))
-request = view.controls()
-view.data_line(request)
-job = view.job_for(request)
-running = view.active(job)
+request = runs.controls()
+runs.data_line(request)
+job = runs.job_for(request)
+running = runs.active(job)
 left, right = st.columns(2)
 left.button(
     t("learn.train"),
     key="learn_train",
-    on_click=view.start,
+    on_click=runs.start,
     disabled=running,
     type="primary",
     width="stretch",
@@ -35,7 +36,7 @@ left.button(
 right.button(
     t("learn.stop"),
     key="learn_stop",
-    on_click=view.stop,
+    on_click=runs.stop,
     args=(request,),
     disabled=not running,
     width="stretch",
@@ -55,7 +56,7 @@ def progress() -> None:
     text.section("learn", "maps")
     if job.run is not None:
         step = view.checkpoint_picker(job)
-        maps = view.maps_at_checkpoints(view.run_key(job), job.run)[step]
+        maps = view.maps_at_checkpoints(runs.run_key(job), job.run)[step]
     else:  # the latest attention the trainer reported, or the start until it reports
         maps = job.maps if job.maps is not None else view.maps_at_start(request)
     st.caption(t("learn.example"))
@@ -63,8 +64,11 @@ def progress() -> None:
     view.head_maps(maps, tokens)
 
 
-if job is None:
-    st.info(t("learn.before"))
+if job is None or job.state == "queued":  # not started: the heads at their starting weights
+    if job is None:
+        st.info(t("learn.before"))
+    else:  # only the queue place is polled: a class waiting its turn costs the server little
+        view.wait_in_queue(job)
     st.subheader(t("learn.maps_title"))
     text.section("learn", "maps")
     st.caption(t("learn.example"))
@@ -77,18 +81,18 @@ if request.task in WORDS:  # "what does it refer to?": where the pronoun looks, 
     if job is not None and job.run is not None:
         st.subheader(t("learn.findings_title"))
         text.section("learn", "routes")
-        learn_findings.show_findings(learn_findings.findings(view.run_key(job), job.run))
+        learn_findings.show_findings(learn_findings.findings(runs.run_key(job), job.run))
     st.subheader(t("learn.layers_title"))
     text.section("learn", "layers")
     if job is not None and job.state == "done":
         twin = replace(request, n_layers=1 if request.n_layers > 1 else 2)
-        twin_job = view.job_for(twin)
+        twin_job = runs.job_for(twin)
         st.button(
             t("learn.compare_one" if twin.n_layers == 1 else "learn.compare", n=twin.n_layers),
             key="learn_compare",
-            on_click=view.start,
+            on_click=runs.start,
             args=(twin,),
-            disabled=view.active(twin_job) or (twin_job is not None and twin_job.state == "done"),
+            disabled=runs.active(twin_job) or (twin_job is not None and twin_job.state == "done"),
         )
 
         def compared() -> None:  # the twin's progress, then the two runs side by side
@@ -104,4 +108,4 @@ text.section("learn", "honest")
 code.code_that_ran(
     train, adam_update, loss_and_grads, referent_attention, attention_routes, coreference_findings
 )
-page_end("learn", view.learn_setup(request))
+page_end("learn", runs.learn_setup(request))

@@ -8,7 +8,7 @@ from core.findings import Findings, coreference_findings, kind_of
 from core.training import Hop
 from ui import engine, tables
 from ui.i18n import t
-from ui.learn_view import run_key
+from ui.learn_runs import run_key
 from ui.training_jobs import Job
 
 
