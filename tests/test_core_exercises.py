@@ -260,7 +260,9 @@ def test_the_learn_pages_answers_match_the_model_written_out(task_name, sizes):
     written_out = vocab * d + task.seq_len * d + layers * 4 * d * d + d * vocab
     assert found["learn_params"].check(written_out)
     assert not found["learn_params"].check(written_out - d * d)  # one matrix forgotten
-    assert found["learn_d_head"].check(d // heads) and not found["learn_d_head"].check(d // heads + 1)
+    assert found["learn_d_head"].check(d // heads) and not found["learn_d_head"].check(
+        d // heads + 1
+    )
     guesses = 2 if task_name.startswith("coreference") else 10  # two nouns, or ten digits
     assert found["learn_chance"].check(1 / guesses)
     assert not found["learn_chance"].check(1 / guesses + 0.05)

@@ -7,6 +7,7 @@ import pytest
 from tests.apptest import PAGE_IDS, PAGE_PATH, SETTINGS, open_link, run_page
 from ui import engine
 from ui.i18n import labels
+from ui.setup import SENTENCE_PAGES
 
 
 @pytest.mark.parametrize(
@@ -98,7 +99,7 @@ def test_no_page_writes_into_a_shared_array(page_id, settings):
     assert not at.exception, [e.value for e in at.exception]
 
 
-@pytest.mark.parametrize("page_id", PAGE_IDS)
+@pytest.mark.parametrize("page_id", SENTENCE_PAGES)
 def test_a_link_opens_every_page_with_its_values(page_id):
     at = open_link(page_id, lang="ko", text="고양이가 잔다", d_model="96", n_heads="6", seed="7")
     assert not at.exception

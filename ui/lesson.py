@@ -72,6 +72,4 @@ def lesson_only() -> bool:
 
 def hide_controls() -> None:
     """Hide the sidebar's settings (they still hold the link's values) for a lesson-only view."""
-    st.html(
-        "<style>.st-key-sidebar_settings, .st-key-main_controls {display: none;}</style>"
-    )
+    st.html("<style>.st-key-sidebar_settings, .st-key-main_controls {display: none;}</style>")
