@@ -11,7 +11,7 @@ from core.model import forward, init_model
 from core.tasks import TASKS
 from core.tokenizer import tokenize
 from core.training import model_config
-from ui import chart_grid, chart_plots, charts, engine, matrices
+from ui import chart_plots, charts, engine, matrices
 from ui.i18n import t
 from ui.training_jobs import Job, Request
 
@@ -124,17 +124,9 @@ def head_maps(maps: np.ndarray, tokens: tuple[str, ...]) -> None:
     n = len(tokens)
     labels = charts.token_labels(tokens)
     heads = [t("multihead.head_n", h=h) for h in range(maps.shape[1])]
-    titles = {"row_title": t("common.query_token"), "col_title": t("common.key_token")}
     for layer, weights in enumerate(maps[:, :, :n, :n]):  # (n_heads, n, n) each
         st.markdown(f"**{t('trained.layer_n', layer=layer + 1)}**")
-        grid = chart_grid.head_grid(
-            weights,
-            labels,
-            heads,
-            value_title=t("common.weight"),
-            head_title=t("multihead.head"),
-            **titles,
-        )
+        grid = matrices.grid_figure(weights, labels, heads)
         matrices.vega(grid)
 
 

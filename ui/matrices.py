@@ -83,21 +83,26 @@ def wide(matrix: chart_heatmap.WideMatrix, name: str, **kwargs):
     return None
 
 
+def grid_figure(weights: np.ndarray, labels: list[str], heads: list[str]) -> charts.Chart:
+    """Every head's weights as small multiples, titled in the learner's language."""
+    return chart_grid.head_grid(
+        weights,
+        labels,
+        heads,
+        row_title=t("common.query_token"),
+        col_title=t("common.key_token"),
+        value_title=t("common.weight"),
+        head_title=t("multihead.head"),
+        columns=GRID_COLUMNS,
+    )
+
+
 def head_grid(name: str, weights: np.ndarray, labels: list[str], heads: list[str]):
     """Every head's weights side by side on one 0–1 scale: hoverable small multiples, or, past
     MAX_GRID_CELLS cells, one picture of all heads (thousands of marks redraw too slowly)."""
     n_heads = len(weights)
     if weights.size <= chart_grid.MAX_GRID_CELLS:
-        figure = chart_grid.head_grid(
-            weights,
-            labels,
-            heads,
-            row_title=t("common.query_token"),
-            col_title=t("common.key_token"),
-            value_title=t("common.weight"),
-            head_title=t("multihead.head"),
-            columns=GRID_COLUMNS,
-        )
+        figure = grid_figure(weights, labels, heads)
         shown = chart(figure, name, weights, "n_heads, seq_len, seq_len")
         downloads.grid_csv_button(name, weights, labels, heads)
         return shown

@@ -12,7 +12,7 @@ from ui.setup import D_MODEL, PAGES
 pytestmark = pytest.mark.browser
 
 PATHS = {page_id: path for page_id, path, _ in PAGES}
-SIDEBAR = '.st-key-main_controls'  # the bar with the sentence and the two sizes
+SIDEBAR = ".st-key-main_controls"  # the bar with the sentence and the two sizes
 PRESSES = 50
 TRIALS = 3
 
