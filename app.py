@@ -10,7 +10,7 @@ settings = page("overview")
 trace = settings.trace()
 
 text.section("overview", "intro")
-st.graphviz_chart(overview.pipeline_diagram())
+overview.pipeline_chain(PAGES, "overview")
 overview.sizes_caption(len(trace.tokens), settings.d_model, settings.n_heads, settings.d_head)
 st.subheader(t("overview.sentence"))
 tables.tokens_table(trace.tokens)
@@ -24,5 +24,3 @@ for page_id, path, icon in PAGES[1:]:
     st.caption(t(f"overview.line_{page_id}"))
 
 text.section("overview", "self_vs_multi")
-with st.expander(t("glossary.title")):
-    text.section("glossary", "terms")

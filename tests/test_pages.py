@@ -26,8 +26,10 @@ def test_page_runs_without_exception(page_id, lang, settings):
     at = run_page(page_id, lang, **SETTINGS[settings])
     assert not at.exception, [e.value for e in at.exception]
     assert at.title[0].value == labels(lang)[f"{page_id}.title"]
-    drawing = "graphviz_chart" if page_id == "overview" else "vega_lite_chart"
-    assert at.get(drawing), f"no {drawing} on {page_id}"
+    if page_id == "overview":  # the pipeline: a chain of links to the pages
+        assert len(chain_links(at)) >= 5, "the overview draws its pipeline chain"
+    else:
+        assert at.get("vega_lite_chart"), f"no chart on {page_id}"
     marker = MISSING.split("{")[0]
     missing = [text for text in shown_texts(at) if marker in text]
     missing += [c.proto.spec for c in at.get("vega_lite_chart") if marker in c.proto.spec]
@@ -163,16 +165,37 @@ def test_overview_stage_table_matches_the_engine():
     assert first[-1].startswith(f"[{trace.attention.output[0, 0]:+.3f}, ")
 
 
+def chain_links(at) -> list[tuple[str, str]]:
+    """The overview's pipeline chain: (label, page) of each stage that links to a page."""
+    return [
+        (link.proto.label, link.proto.page)
+        for link in at.get("page_link")
+        if "(" in link.proto.label
+    ]
+
+
 @pytest.mark.parametrize("lang", LANGS)
-def test_overview_diagram_is_fixed_and_its_caption_gives_the_numbers(lang):
-    """The diagram writes shapes in letters (so a slider move does not redraw it); the caption
-    under it gives the same shapes in numbers for the learner's settings."""
+def test_overview_chain_is_fixed_links_every_stage_and_its_caption_gives_the_numbers(lang):
+    """The chain writes shapes in letters (a slider move changes nothing in it), from the
+    tokens to the output through + PE = X and the heads' A·V, each stage a link to the page that
+    explains it; the caption under it gives the same shapes in numbers."""
     small = run_page("overview", lang, shared_text="the cat sat", shared_d_model=96)
     large = run_page("overview", lang, shared_d_model=512, shared_n_heads=16)
-    diagram = small.get("graphviz_chart")[0].proto.spec
-    assert diagram == large.get("graphviz_chart")[0].proto.spec
-    assert "seq_len × d_model" in diagram
-    caption = labels(lang)["overview.sizes_now"].format(seq_len=3, d_model=96, n_heads=4, d_head=24)
+    chain = chain_links(small)
+    assert chain == chain_links(large)
+    text = labels(lang)
+    shown = [label for label, _ in chain]
+    for key in ("chain_positional", "chain_heads", "chain_concat", "chain_output"):
+        assert any(label.startswith(text[f"overview.{key}"]) for label in shown), key
+    assert shown.index(next(x for x in shown if x.startswith(text["overview.chain_heads"]))) < (
+        shown.index(next(x for x in shown if x.startswith(text["overview.chain_concat"])))
+    ), "the heads' outputs come before Concat"
+    pages = {page for _, page in chain}
+    assert {"embedding", "positional_encoding", "query_key_value", "self_attention"} <= {
+        page.split("/")[-1].removesuffix(".py") for page in pages
+    }
+    assert "(seq_len × d_model)" in " ".join(shown)
+    caption = text["overview.sizes_now"].format(seq_len=3, d_model=96, n_heads=4, d_head=24)
     assert caption in [c.value for c in small.caption]
     assert "3 × 96" in caption and "4 × 3 × 3" in caption
 
@@ -247,3 +270,16 @@ def test_default_matrices_stay_hoverable_and_long_sentences_become_pictures():
     assert any('"image"' in spec for spec in specs), "33 rows are drawn as a picture"
     clickable = [spec for spec in specs if '"select"' in spec]
     assert clickable, "the clickable weights chart keeps its marks"
+
+
+@pytest.mark.parametrize("page_id", PAGE_IDS)
+def test_the_glossary_is_one_click_away_on_every_page(page_id):
+    at = run_page(page_id, "ko")
+    box = next(
+        e for e in at.sidebar.get("expander") if e.proto.label == labels("ko")["glossary.title"]
+    )
+    assert not box.proto.expanded
+    at.session_state["sidebar_glossary"] = True
+    at.run()
+    texts = " ".join(m.value for m in at.sidebar.markdown)
+    assert "소프트맥스" in texts or "Softmax" in texts

@@ -1,7 +1,5 @@
 """Pieces of the overview page: the pipeline diagram and the sentence at each stage."""
 
-import json
-
 import numpy as np
 import pyarrow as pa
 import streamlit as st
@@ -10,34 +8,48 @@ from core.pipeline import PipelineTrace
 from ui import tables, text
 from ui.i18n import t
 
+# The chain as the paper computes it: (label key, shape in the paper's letters, page id or None).
+# Positional encoding is added to the embedding ("+ PE = X"), and the heads' outputs A·V come
+# between the weights and Concat.
+CHAIN = (
+    ("overview.chain_text", "", None),
+    ("overview.chain_tokens", "seq_len", "embedding"),
+    ("overview.chain_embedding", "seq_len × d_model", "embedding"),
+    ("overview.chain_positional", "seq_len × d_model", "positional"),
+    ("overview.chain_qkv", "n_heads × seq_len × d_head", "qkv"),
+    ("overview.chain_weights", "n_heads × seq_len × seq_len", "attention"),
+    ("overview.chain_heads", "n_heads × seq_len × d_head", "attention"),
+    ("overview.chain_concat", "seq_len × d_model", "multihead"),
+    ("overview.chain_output", "seq_len × d_model", "multihead"),
+)
+CHAIN_STYLE = """<style>
+.st-key-pipeline_chain {flex-direction: row; flex-wrap: wrap; align-items: center;
+  gap: 0.2rem 0.5rem;}
+.st-key-pipeline_chain > div {width: auto !important; flex: 0 1 auto; min-width: 0;}
+.st-key-pipeline_chain p {margin: 0;}
+.st-key-pipeline_chain [data-testid="stPageLink"] a {border: 1px solid #d5d5d5;
+  border-radius: 0.5rem; padding: 0.1rem 0.5rem; margin: 0;}
+.st-key-pipeline_chain [data-testid="stElementContainer"] {margin: 0; padding: 0;}
+</style>"""
 
-def _dot_label(text: str) -> str:
-    """A DOT string literal: JSON escaping is valid DOT escaping for quotes and backslashes."""
-    return json.dumps(text, ensure_ascii=False)
 
-
-def pipeline_diagram() -> str:
-    """The pipeline as Graphviz DOT, each box with its output shape in the paper's letters.
-
-    The letters, not the numbers: the diagram then stays the same when a slider moves (Graphviz
-    redraws slowly, animating every box); `sizes_caption` gives the numbers under it.
-    """
-    steps = [
-        ("text", t("overview.step_text"), ""),
-        ("tokens", t("overview.step_tokens"), "(seq_len)"),
-        ("embed", t("overview.step_embedding"), "(seq_len × d_model)"),
-        ("pe", t("overview.step_positional"), "(seq_len × d_model)"),
-        ("qkv", t("overview.step_qkv"), "3 × (n_heads × seq_len × d_head)"),
-        ("attn", t("overview.step_attention"), "(n_heads × seq_len × seq_len)"),
-        ("concat", t("overview.step_concat"), "(seq_len × d_model)"),
-        ("out", t("overview.step_output"), "(seq_len × d_model)"),
-    ]
-    lines = ["digraph { rankdir=LR; node [shape=box, style=rounded, fontname=sans];"]
-    for node, label, shape in steps:
-        lines.append(f"{node} [label={_dot_label(label + chr(10) + shape if shape else label)}];")
-    lines.append(" -> ".join(node for node, _, _ in steps) + ";")
-    lines.append("}")
-    return "\n".join(lines)
+def pipeline_chain(pages, current: str) -> None:
+    """The pipeline as a chain of stages that wraps to the screen's width, each stage a link to
+    the page that explains it, with its output shape in the paper's letters (the numbers are
+    in the caption under it); the stages of the current page are marked."""
+    st.html(CHAIN_STYLE)
+    paths = {page_id: path for page_id, path, _ in pages}
+    chain = st.container(key="pipeline_chain")
+    for i, (key, shape, page_id) in enumerate(CHAIN):
+        label = t(key) + (f" ({shape})" if shape else "")
+        if i:
+            chain.markdown("→")
+        if page_id is None:
+            chain.markdown(label)
+        elif page_id == current:
+            chain.markdown(f"**● {label}**")
+        else:
+            chain.page_link(paths[page_id], label=label)
 
 
 def sizes_caption(seq_len: int, d_model: int, n_heads: int, d_head: int) -> None:

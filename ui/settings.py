@@ -233,3 +233,13 @@ def reset() -> None:
             continue
         st.session_state[choice.key] = choice.default()
     st.session_state[TEXT.key] = _default_text()  # after the weights: their example
+
+
+def check_values() -> None:
+    """Before any widget is drawn: replace values the browser handed back that are unusable."""
+    for choice in SHARED:
+        state.check(choice)
+    d_model = st.session_state.get(D_MODEL_CHOICE.key, D_MODEL["default"])
+    heads = heads_for(int(d_model))
+    if st.session_state.get(HEADS.key, DEFAULT_HEADS) not in heads:
+        follow_d_model()

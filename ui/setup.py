@@ -10,7 +10,7 @@ from core.pipeline import PipelineTrace
 from core.tasks import TASKS
 from core.tokenizer import MAX_TOKENS, tokenize
 from ui import exercises, lesson, links, pictures, state, trained
-from ui.i18n import LANGS, labels, lang, t
+from ui.i18n import LANGS, labels, lang, prose, t
 from ui.settings import (  # noqa: F401  (D_MODEL, MAX_HEADS, MAX_CHARS: read by tests)
     D_MODEL,
     D_MODEL_CHOICE,
@@ -28,6 +28,7 @@ from ui.settings import (  # noqa: F401  (D_MODEL, MAX_HEADS, MAX_CHARS: read by
     WEIGHT_KINDS,
     WEIGHTS,
     Settings,
+    check_values,
     follow_d_model,
     heads_for,
     reset,
@@ -67,16 +68,6 @@ def example_buttons(place: str) -> None:
         st.button(t(key), key=f"{place}_{key}", on_click=use_example, args=(key,), width="stretch")
 
 
-def _check_values() -> None:
-    """Before any widget is drawn: replace values the browser handed back that are unusable."""
-    for choice in SHARED:
-        state.check(choice)
-    d_model = st.session_state.get(D_MODEL_CHOICE.key, D_MODEL["default"])
-    heads = heads_for(int(d_model))
-    if st.session_state.get(HEADS.key, DEFAULT_HEADS) not in heads:
-        follow_d_model()
-
-
 def _sidebar() -> tuple[str, str, str, int]:
     """Language, pages, progress; the settings a learner changes less often. Returns the
     language, weights, task and seed."""
@@ -94,6 +85,10 @@ def _sidebar() -> tuple[str, str, str, int]:
     sb.header(t("nav.title"))
     lesson.sidebar_links(PAGES)
     lesson.progress()
+    glossary = sb.expander(t("glossary.title"), key="sidebar_glossary", on_change="rerun")
+    if glossary.open:  # every page's terms, one click away; drawn only while open
+        with glossary:
+            st.markdown(prose("glossary", "terms"))
     sb = sb.container(key="sidebar_settings")  # hidden by a teacher's lesson-only link
     sb.header(t("settings.title"))
     weights = sb.segmented_control(
@@ -212,7 +207,7 @@ def _notices() -> None:
 def page(page_id: str) -> Settings:
     """Draw the sidebar and the page title; stop with a friendly prompt if the sentence is empty."""
     state.carry_over(page_id)
-    _check_values()
+    check_values()
     lesson.visit(page_id)
     language, weights, task, seed = _sidebar()
     st.set_page_config(page_title=f"{t(f'nav.{page_id}')} · Attention Playground", layout="wide")
