@@ -32,11 +32,14 @@ from app_page import (
 )
 
 from ui.i18n import LANGS
-from ui.setup import PAGES
+from ui.setup import PAGES, SENTENCE_PAGES
 
 pytestmark = pytest.mark.browser
 
 LEARNERS = 10
+# The pages with the shared d_model and head sliders (page 6 has sizes of its own; its crowd
+# test is test_browser_train_load.py).
+SLIDER_PAGES = [page for page in PAGES if page[0] in SENTENCE_PAGES]
 MOVES = 2  # d_model steps per learner, then one head-count step
 ALL_DRAWN = f"() => ({CHARTS_JS})({CHART!r}).concat({LOADING_JS}).every(c => c.hidden || c.drawn)"
 
@@ -126,7 +129,9 @@ async def _crowd(executable: str, url: str) -> list[dict]:
         )
         try:
             learners = [
-                _learner(browser, url, *PAGES[i % len(PAGES)][:2], LANGS[i % len(LANGS)])
+                _learner(
+                    browser, url, *SLIDER_PAGES[i % len(SLIDER_PAGES)][:2], LANGS[i % len(LANGS)]
+                )
                 for i in range(LEARNERS)
             ]
             return await asyncio.gather(*learners)
