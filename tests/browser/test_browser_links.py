@@ -120,17 +120,20 @@ def test_a_lesson_link_opens_each_page_with_exactly_its_values(new_tab, page_id)
 
 def test_the_address_bar_follows_the_slider_the_tab_and_the_token(new_tab):
     app = new_tab("attention", urlencode({"lang": "en", "text": SENTENCE}))
-    assert address(app)["d_model"] == "64" and address(app)["tab"] == "dot"
+    app.page.wait_for_url(lambda url: "tab=dot" in url and "d_model=64" in url, timeout=120_000)
     slider = app.slider("settings.d_model")
     slider.focus()
     app.page.keyboard.press("ArrowRight")
-    app.page.wait_for_url(lambda url: parse_qs(urlparse(url).query).get("d_model") == ["72"])
+    slow = {"timeout": 120_000}  # a busy machine: wait longer, assert the same
+    app.page.wait_for_url(
+        lambda url: parse_qs(urlparse(url).query).get("d_model") == ["72"], **slow
+    )
     app.wait_idle()
     app.page.locator(".st-key-attn_steps [role=tab]").nth(1).click()
-    app.page.wait_for_url(lambda url: parse_qs(urlparse(url).query).get("tab") == ["scale"])
+    app.page.wait_for_url(lambda url: parse_qs(urlparse(url).query).get("tab") == ["scale"], **slow)
     app.wait_idle()
     choose(app, "attn_query", "6·because")
-    app.page.wait_for_url(lambda url: parse_qs(urlparse(url).query).get("query") == ["6"])
+    app.page.wait_for_url(lambda url: parse_qs(urlparse(url).query).get("query") == ["6"], **slow)
     app.wait_idle()
     assert {k: address(app)[k] for k in ("d_model", "tab", "query")} == {
         "d_model": "72",
