@@ -6,7 +6,18 @@ from core.analysis import position_similarity
 from core.experiments import order_change, order_experiment
 from core.pipeline import encode_positions
 from core.positional import column_waves, learned_encoding, sinusoidal_encoding, wavelength
-from ui import chart_plots, charts, code, downloads, links, matrices, order_view, state, text
+from ui import (
+    chart_plots,
+    charts,
+    code,
+    downloads,
+    links,
+    matrices,
+    order_view,
+    page_choices,
+    state,
+    text,
+)
 from ui.i18n import t
 from ui.setup import page, page_end
 
@@ -30,7 +41,7 @@ kind = (
         t("positional.kind"),
         KINDS,
         persist_state="session",
-        **state.start_value(links.PE_KIND, "default"),
+        **state.start_value(page_choices.PE_KIND, "default"),
         required=True,
         key="pe_kind",
         format_func=lambda k: t(f"positional.kind_{k}"),
@@ -56,7 +67,7 @@ def encoding_table() -> None:
         key="pe_extra",
         help=t("positional.extra_help"),
         persist_state="session",
-        **state.start_value(links.PE_EXTRA),
+        **state.start_value(page_choices.PE_EXTRA),
     )
     if settings.trained:  # the trained model's own rows of W_pos, as many as it has
         pe_long = settings.run.params.w_pos[: seq_len + extra]  # (n_positions, d_model)
@@ -76,7 +87,7 @@ def encoding_table() -> None:
         list(range(d_model)),
         key="pe_dims",
         persist_state="session",
-        **state.start_value(links.PE_DIMS, "default"),
+        **state.start_value(page_choices.PE_DIMS, "default"),
         max_selections=6,
         format_func=lambda d: option.format(dim=d),
     )

@@ -4,7 +4,19 @@ import streamlit as st
 
 from core.analysis import query_key_dots
 from core.attention import head_columns, init_params, project, token_qkv
-from ui import chart_bars, charts, code, downloads, links, matrices, state, tables, text, trained
+from ui import (
+    chart_bars,
+    charts,
+    code,
+    downloads,
+    links,
+    matrices,
+    page_choices,
+    state,
+    tables,
+    text,
+    trained,
+)
 from ui.i18n import t
 from ui.setup import page, page_end
 
@@ -61,7 +73,7 @@ def one_token() -> None:
         key="qkv_token",
         format_func=lambda j: labels[j],
         persist_state="session",
-        **state.start_value(links.QKV_TOKEN, "index"),
+        **state.start_value(page_choices.QKV_TOKEN, "index"),
     )
     left, right = st.columns([1, 2])
     with left:
