@@ -57,8 +57,14 @@ def all_pages() -> list[Page]:
 
 
 def labels(lang: str = LANG) -> dict:
-    with open(ROOT / "content" / lang / "labels.toml", "rb") as f:
-        return tomllib.load(f)
+    """Every label table of a language, nested ({"settings": {"d_model": ...}}), from all of
+    its .toml files, as the app reads them."""
+    tables: dict = {}
+    for path in sorted((ROOT / "content" / lang).glob("*.toml")):
+        with open(path, "rb") as f:
+            for name, table in tomllib.load(f).items():
+                tables.setdefault(name, {}).update(table)
+    return tables
 
 
 def slider_labels(lang: str = LANG) -> tuple[str, str]:

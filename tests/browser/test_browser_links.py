@@ -129,7 +129,9 @@ def test_the_address_bar_follows_the_slider_the_tab_and_the_token(new_tab):
         lambda url: parse_qs(urlparse(url).query).get("d_model") == ["72"], **slow
     )
     app.wait_idle()
-    app.page.locator(".st-key-attn_steps [role=tab]").nth(1).click()
+    tab = app.page.locator(".st-key-attn_steps [role=tab]").nth(1)
+    tab.evaluate("e => e.scrollIntoView({block: 'center'})")  # not under the sticky sizes bar
+    tab.click()
     app.page.wait_for_url(lambda url: parse_qs(urlparse(url).query).get("tab") == ["scale"], **slow)
     app.wait_idle()
     choose(app, "attn_query", "6·because")
