@@ -3,6 +3,7 @@ token order, uses the fixed scales, and wide matrices become a picture."""
 
 import base64
 import io
+import json
 
 import altair as alt
 import jsonschema
@@ -436,3 +437,44 @@ def test_a_hover_box_key_does_not_change_when_a_slider_moves():
 
     assert hover_key("A_3 = softmax(q_3 k_3ᵀ / √16)") == hover_key("A_1 = softmax(q_1 k_1ᵀ / √32)")
     assert hover_key("Q = X·W_Q") != hover_key("K = X·W_K")
+
+
+def test_bars_colour_positive_orange_and_negative_blue_as_every_heatmap():
+    """One convention everywhere: the signed heatmaps run blue (−) to orange (+), and so do
+    bars; a bar's colour is the heatmap palette's colour at its end."""
+    from ui import chart_bars
+
+    spec = chart_bars.bars(
+        np.array([0.5, -0.5]), ["a", "b"], label_title="k", value_title="v", kind="signed"
+    ).spec
+    color = json.dumps(spec)
+    positive = spec_color(spec, positive=True)
+    negative = spec_color(spec, positive=False)
+
+    def rgb(hex_colour: str) -> np.ndarray:
+        return np.array([int(hex_colour[i : i + 2], 16) for i in (1, 3, 5)], float)
+
+    assert rgb(positive)[0] > rgb(positive)[2], "positive bars are orange (red > blue)"
+    assert rgb(negative)[2] > rgb(negative)[0], "negative bars are blue"
+    # both taken from the signed heatmaps' own palette, on its orange and its blue side
+    assert positive in image.BLUE_ORANGE[6:] and negative in image.BLUE_ORANGE[:5]
+    assert "datum.value >= 0" in color
+
+
+def spec_color(spec: dict, positive: bool) -> str:
+    """The colour a bar gets for a positive (or negative) value, wherever the spec keeps it."""
+    found = []
+
+    def walk(node):
+        if isinstance(node, dict):
+            if "condition" in node and "value" in node and isinstance(node["value"], str):
+                found.append((node["condition"]["value"], node["value"]))
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, list):
+            for value in node:
+                walk(value)
+
+    walk(spec)
+    when_positive, otherwise = found[0]
+    return when_positive if positive else otherwise
