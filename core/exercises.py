@@ -23,7 +23,7 @@ from core.attention import (
     scaled_dot_product_attention,
 )
 from core.experiments import order_matters, shuffle_order
-from core.model import ModelConfig, init_model
+from core.model import ModelConfig, weight_count
 from core.pipeline import PipelineTrace
 from core.positional import sinusoidal_encoding, wavelength
 from core.tasks import WORDS, Task
@@ -329,9 +329,8 @@ def _learn(setup: LearnSetup) -> tuple[Exercise, ...]:
     sizes = {"d_model": config.d_model, "n_heads": config.n_heads, "n_layers": config.n_layers}
 
     def n_params() -> Solution:
-        state = init_model(config, 0).state_dict()  # every matrix the model learns, by name
         return Solution(
-            sum(w.size for w in state.values()),
+            weight_count(config),  # every matrix of the model's state_dict()
             {"vocab": config.vocab_size, "seq_len": config.seq_len, **sizes},
         )
 

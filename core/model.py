@@ -9,6 +9,7 @@ examples right, and every number the model computes is one the attention pages e
 Each piece's backward sits right after its forward; attention's own is in core/backward.py.
 """
 
+import functools
 from dataclasses import dataclass
 
 import numpy as np
@@ -89,6 +90,12 @@ def init_model(config: ModelConfig, seed: int = 0) -> ModelParams:
     w_e, w_pos = normal(config.vocab_size, d), normal(config.seq_len, d)
     blocks = tuple(attention() for _ in range(config.n_layers))
     return ModelParams(config, w_e, w_pos, blocks, normal(d, config.vocab_size, 1 / np.sqrt(d)))
+
+
+@functools.cache
+def weight_count(config: ModelConfig) -> int:
+    """How many numbers the model learns: every matrix of state_dict(), counted once per size."""
+    return sum(w.size for w in init_model(config, 0).state_dict().values())
 
 
 # --- forward and backward, piece by piece --------------------------------------------------

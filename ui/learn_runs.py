@@ -4,7 +4,7 @@ training runs: what to train, start, stop, and which run is which."""
 import streamlit as st
 
 from core.exercises import LearnSetup
-from core.model import ModelConfig
+from core.model import ModelConfig, weight_count
 from core.tasks import TASKS, WORDS, coreference_batch
 from ui import engine
 from ui.i18n import t
@@ -78,10 +78,7 @@ def data_line(request: Request) -> None:
         st.caption(t("learn.data_coreference", **sizes, **n))
     else:
         st.caption(t("learn.data_digits", seq_len=task.seq_len))
-    d, vocab = request.d_model, len(task.vocab)
-    params = (
-        2 * vocab * d + task.seq_len * d + request.n_layers * 4 * d * d
-    )  # W_E, W_U, W_pos, W_QKVO
+    params = weight_count(learn_setup(request).config)  # W_E, W_pos, each layer's W_QKVO, W_U
     st.caption(t("learn.model_size", batch=task.batch_size, params=f"{params:,}"))
 
 
