@@ -10,13 +10,12 @@ Progress lives in st.session_state[PROGRESS]; solved_count(), total_count(), pag
 start_over() are for a progress display elsewhere (the sidebar).
 """
 
-import re
-
 import streamlit as st
 
 from core.exercises import EXERCISE_IDS, Exercise, exercises_for
 from core.pipeline import PipelineTrace
 from ui.i18n import t
+from ui.text import escape
 
 PROGRESS = "progress"
 # The sections a hint points at, as the page titles them: label keys for {where} and {where2}.
@@ -44,14 +43,7 @@ WHERE = {
     "mha_max_weight": ("multihead.pick_head", "multihead.split_title"),
     "mha_one_vs_many": ("multihead.compare_title",),
 }
-PUNCTUATION = re.compile(r"([!-/:-@\[-`{-~])")  # every ASCII punctuation mark
 _LAST: dict[str, tuple[PipelineTrace, tuple[Exercise, ...]]] = {}  # page id -> (trace, exercises)
-
-
-def escape(text: str) -> str:
-    """The learner's text made literal for Markdown: a backslash before every ASCII punctuation
-    mark, so no link, image, $LaTeX$, :colour[...], emphasis or HTML can start inside it."""
-    return PUNCTUATION.sub(r"\\\1", text)
 
 
 def _progress() -> dict:

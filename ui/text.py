@@ -1,6 +1,7 @@
 """Text on a page: prose sections, formulas, shapes written in numbers, the page's language."""
 
 import json
+import re
 
 import numpy as np
 import streamlit as st
@@ -44,3 +45,12 @@ def lang_attribute(lang: str) -> None:
         raise ValueError(f"unknown language {lang!r}")
     with st.container(key=HTML_LANG_KEY):
         st.html(LANG_SCRIPT.replace("{code}", json.dumps(lang)), unsafe_allow_javascript=True)
+
+
+PUNCTUATION = re.compile(r"([!-/:-@\[-`{-~])")  # every ASCII punctuation mark
+
+
+def escape(text: str) -> str:
+    """The learner's text made literal for Markdown: a backslash before every ASCII punctuation
+    mark, so no link, image, $LaTeX$, :colour[...], emphasis or HTML can start inside it."""
+    return PUNCTUATION.sub(r"\\\1", text)

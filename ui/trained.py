@@ -8,9 +8,9 @@ import streamlit as st
 from core.pipeline import UnknownWords
 from core.tasks import TASKS
 from ui import engine, state
-from ui.exercises import escape
 from ui.i18n import t
 from ui.settings import MAX_TRAINED_D_MODEL, TEXT, Settings
+from ui.text import escape
 from ui.training_jobs import Job, Request
 
 POLL_SECONDS = 0.5  # how often a waiting page looks at the run's progress
