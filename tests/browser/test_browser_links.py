@@ -11,6 +11,7 @@ from urllib.parse import parse_qs, quote, urlencode, urlparse
 import numpy as np
 import pytest
 from app_page import LOCALES, VIEWPORT, AppPage, expect, not_drawn
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from ui import downloads
 from ui.setup import PAGES
@@ -64,10 +65,21 @@ def combobox(app: AppPage, key: str):
 
 
 def choose(app: AppPage, key: str, option: str) -> None:
-    """Pick an option of a selectbox from the keyboard (its list opens on ArrowDown)."""
-    combobox(app, key).focus()
-    app.page.keyboard.press("ArrowDown")
-    app.page.get_by_role("option", name=option, exact=True).click()
+    """Pick an option of a selectbox (its list opens on ArrowDown). A busy machine can redraw
+    the box just as it opens, closing the list again: then open it once more."""
+    wanted = app.page.get_by_role("option", name=option, exact=True)
+    for _ in range(3):
+        box = combobox(app, key)
+        box.evaluate("e => e.scrollIntoView({block: 'center'})")  # not under the sticky bar
+        box.focus()
+        app.page.keyboard.press("ArrowDown")
+        try:
+            wanted.wait_for(state="visible", timeout=10_000)
+            break
+        except PlaywrightTimeout:
+            app.page.keyboard.press("Escape")
+            app.wait_idle()
+    wanted.click()
 
 
 def open_tab(app: AppPage, key: str):
