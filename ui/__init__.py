@@ -23,6 +23,7 @@ charts     Vega-Lite specs and their Arrow tables (pure functions, no Streamlit)
            chart_grid (the head grid), chart_bars (bars), chart_plots (lines, scatter)
 image      colour indices of a matrix for a picture (pure NumPy)
 code       "the code that ran": the engine's real source
-overview, order_view, positional_view, attention_view, learn_view, learn_runs, learn_findings
+overview, order_view, positional_view, attention_view, learn_view, learn_runs,
+learn_choices, learn_findings
            pieces of one page each
 """

@@ -6,59 +6,46 @@ import streamlit as st
 from core.exercises import LearnSetup
 from core.model import ModelConfig, weight_count
 from core.tasks import TASKS, WORDS, coreference_batch
-from ui import engine
+from ui import engine, state
 from ui.i18n import t
+from ui.learn_choices import CHOICES, SIZES, TASK, offered
 from ui.settings import SEED_CHOICE as SEED
-from ui.settings import default_task
 from ui.training_jobs import Job, Request
 
-# The choices, in the order drawn: a slider's (min, max, step) or a select slider's options.
-# Every head count divides every d_model; a task's own learning rate joins the list.
-CHOICES = {
-    "d_model": (8, 128, 8),
-    "n_heads": [1, 2, 4, 8],
-    "n_layers": (1, 3, 1),
-    "lr": [1e-4, 3e-4, 1e-3, 3e-3, 1e-2, 3e-2],
-    "steps": (10, 2000, 10),
-}
 JOBS = "learn_jobs"  # session state: this session's runs, request -> Job (the latest few)
 KEEP_JOBS = 6
 
 
-def _defaults(task_name: str) -> dict:
-    """A task's own model sizes, learning rate and steps, under the widgets' keys."""
-    return {f"learn_{name}": getattr(TASKS[task_name], name) for name in CHOICES}
-
-
 def _task_changed() -> None:
-    st.session_state.update(_defaults(st.session_state["learn_task"]))
+    """Another task: its own sizes, learning rate and steps."""
+    st.session_state.update({choice.key: choice.default() for choice in SIZES.values()})
 
 
 def controls() -> Request:
-    """The task and the model's sizes (each task brings its own defaults) -> the request."""
-    st.session_state.setdefault("learn_task", default_task())
-    for key, value in _defaults(st.session_state["learn_task"]).items():
-        st.session_state.setdefault(key, value)
+    """The task and the model's sizes (each task brings its own defaults; a link's values start
+    them, ui/learn_choices.py) -> the request."""
     names = {name: t(f"task.{name}") for name in TASKS}
+    start = state.start_value(TASK)
     task = st.selectbox(
         t("learn.task"),
         list(names),
-        key="learn_task",
+        key=TASK.key,
         on_change=_task_changed,
         format_func=names.__getitem__,
         persist_state="session",
+        **({"index": list(names).index(start["value"])} if start else {}),
     )
     rows = [st.columns(3), st.columns(3)]  # three a row: a phone stacks them in this order
     for i, (name, choice) in enumerate(CHOICES.items()):
         column = rows[i // 3][i % 3]
-        label, key, hint = t(f"learn.{name}"), f"learn_{name}", t(f"learn.{name}_help")
-        common = {"key": key, "help": hint, "persist_state": "session"}
+        label, hint = t(f"learn.{name}"), t(f"learn.{name}_help")
+        common = {"key": SIZES[name].key, "help": hint, "persist_state": "session"}
+        common |= state.start_value(SIZES[name])
         if isinstance(choice, tuple):
             column.slider(label, choice[0], choice[1], step=choice[2], **common)
         else:
-            options = sorted({*choice, getattr(TASKS[task], name)})
-            shown = {option: f"{option:g}" for option in options}.__getitem__
-            column.select_slider(label, options, format_func=shown, **common)
+            shown = {option: f"{option:g}" for option in offered(name, task)}.__getitem__
+            column.select_slider(label, offered(name, task), format_func=shown, **common)
     return chosen()
 
 
@@ -93,9 +80,9 @@ def job_for(request: Request) -> Job | None:
 def chosen() -> Request:
     """The request the widgets hold right now (read in a callback: a click that follows a
     slider move at once still trains what the learner sees)."""
-    state = st.session_state
-    sizes = (int(state[f"learn_{name}"]) for name in ("d_model", "n_heads", "n_layers", "steps"))
-    return Request(state["learn_task"], *sizes, float(state["learn_lr"]), int(state[SEED.key]))
+    held = st.session_state
+    sizes = (int(held[SIZES[name].key]) for name in ("d_model", "n_heads", "n_layers", "steps"))
+    return Request(held[TASK.key], *sizes, float(held[SIZES["lr"].key]), int(held[SEED.key]))
 
 
 def start(request: Request | None = None) -> None:

@@ -7,6 +7,7 @@ choices under short names, only while it is shown:
     qkv         tab=x|q|k|v  token=3  layer=1 (trained)
     attention   tab=dot|scale  query=3  causal=0|1  head=0, layer=1 (trained)
     multihead   head=0  qk=q|k  tab=concat|output  layer=1 (trained)
+    learn       train=sort  size=32  heads=4  layers=2  lr=0.003  steps=300
 
 A token or head is written as its position (a widget holds its label, "3·it" or "head 3");
 a tab as a short id, not its label (labels change with the language); a layer as the page

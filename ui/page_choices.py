@@ -1,5 +1,6 @@
 """Each page's own choices (query token, head, tab, layer, positional kind, ...): how a link
-writes them, how a value is checked, and their defaults. ui/links.py puts them in the URL."""
+writes them, how a value is checked, and their defaults. ui/links.py puts them in the URL. The
+learn page's (the task and sizes to train) sit beside its controls, in ui/learn_choices.py."""
 
 import re
 from collections.abc import Callable
@@ -10,6 +11,7 @@ from core.tasks import TASKS
 from core.tokenizer import MAX_TOKENS, tokenize
 from ui import state
 from ui.i18n import t
+from ui.learn_choices import LEARN_CHOICES
 from ui.settings import D_MODEL, DEFAULT_HEADS, MAX_CHARS, TASK, TEXT, WEIGHTS, default_task
 
 PE_KINDS = ("sinusoidal", "learned")
@@ -180,6 +182,7 @@ PAGE_CHOICES = {  # page id -> its own choices, in the order the URL lists them
     "qkv": (QKV_LAYER, QKV_TAB, QKV_TOKEN),
     "attention": (ATTN_LAYER, ATTN_HEAD, CAUSAL, ATTN_TAB, QUERY),
     "multihead": (MHA_LAYER, MHA_HEAD, MHA_QK, MHA_TAB),
+    "learn": LEARN_CHOICES,  # the task and sizes to train (ui/learn_choices.py)
 }
 TABS = (QKV_TAB, ATTN_TAB, MHA_QK, MHA_TAB)
 TRAINED_ONLY = (QKV_LAYER, ATTN_LAYER, ATTN_HEAD, MHA_LAYER)

@@ -67,10 +67,17 @@ def heads_for(d_model: int) -> list[int]:
     return valid_head_counts(d_model, MAX_HEADS)
 
 
+def _d_model() -> int:
+    """The d_model a head count must divide: the slider's, or on a page that does not draw it
+    (the learn page), the link's."""
+    held = st.session_state.get(D_MODEL_CHOICE.key)
+    return held if held is not None else state.from_url(D_MODEL_CHOICE)
+
+
 def _parse_heads(text: str) -> int:
     """A head count from a link: it must divide the d_model drawn just before it."""
     value = state.whole_number(1, MAX_HEADS)(text)
-    d_model = st.session_state.get("shared_d_model", D_MODEL["default"])
+    d_model = _d_model()
     if value not in heads_for(d_model):
         raise ValueError(f"{value} heads do not divide d_model = {d_model}")
     return value
@@ -101,10 +108,7 @@ HEADS = state.remember(
     state.Choice(
         "shared_n_heads",
         "n_heads",
-        lambda: min(
-            heads_for(st.session_state.get("shared_d_model", D_MODEL["default"])),
-            key=lambda h: (abs(h - DEFAULT_HEADS), h),
-        ),
+        lambda: min(heads_for(_d_model()), key=lambda h: (abs(h - DEFAULT_HEADS), h)),
         _parse_heads,
         state.is_whole(1, MAX_HEADS),
     )

@@ -14,7 +14,7 @@ from app_page import LOCALES, VIEWPORT, AppPage, expect, not_drawn
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from ui import downloads
-from ui.setup import PAGES
+from ui.setup import PAGES, SENTENCE_PAGES
 
 pytestmark = pytest.mark.browser
 
@@ -28,6 +28,14 @@ OWN = {  # each page's own choices, none at its default
     "qkv": {"tab": "k", "token": "3"},
     "attention": {"tab": "scale", "query": "7", "causal": "1"},
     "multihead": {"head": "2", "qk": "k", "tab": "output"},
+    "learn": {
+        "train": "sort",
+        "size": "48",
+        "heads": "2",
+        "layers": "1",
+        "lr": "0.01",
+        "steps": "500",
+    },
 }
 NOTICE_KEY = "common.link_fallback"
 SHARE = ".st-key-links_share"
@@ -115,6 +123,14 @@ def expect_own(app: AppPage, page_id: str, own: dict[str, str]) -> None:
         expect(combobox(app, "mha_head")).to_have_value(text["multihead.head_n"].format(h=2))
         expect(open_tab(app, "mha_qk")).to_have_text(text["multihead.tab_k"])
         expect(open_tab(app, "mha_tab")).to_have_text(text["multihead.tab_output"])
+    elif page_id == "learn":
+        expect(combobox(app, "learn_task")).to_have_value(text[f"task.{own['train']}"])
+        for key, name in (("d_model", "size"), ("n_layers", "layers"), ("steps", "steps")):
+            slider = app.page.locator(f".st-key-learn_{key}").get_by_role("slider")
+            expect(slider).to_have_value(own[name])
+        for key, name in (("n_heads", "heads"), ("lr", "lr")):
+            slider = app.page.locator(f".st-key-learn_{key}").get_by_role("slider")
+            expect(slider).to_have_attribute("aria-valuetext", own[name])
     assert own.items() <= address(app).items()
 
 
@@ -122,7 +138,8 @@ def expect_own(app: AppPage, page_id: str, own: dict[str, str]) -> None:
 def test_a_lesson_link_opens_each_page_with_exactly_its_values(new_tab, page_id):
     query = urlencode({**SHARED, **OWN[page_id]})
     app = new_tab(page_id, query)  # a Korean browser: the link's English wins
-    expect_shared(app, SHARED)
+    if page_id in SENTENCE_PAGES:  # the learn page keeps them unseen, in the address
+        expect_shared(app, SHARED)
     expect_own(app, page_id, OWN[page_id])
     assert SHARED.items() <= address(app).items()
     assert not app.page.get_by_text(app.text[NOTICE_KEY].split("{")[0].strip()).count()
@@ -212,6 +229,10 @@ HOSTILE = {
     "script": (
         "attention",
         {"text": "<script>alert(1)</script>", "tab": "<script>alert(1)</script>", "lang": "<b>"},
+    ),
+    "learn": (
+        "learn",
+        {"train": "<script>alert(1)</script>", "heads": "3", "lr": "1e309", "steps": "nan"},
     ),
 }
 
