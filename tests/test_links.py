@@ -363,8 +363,13 @@ def test_every_matrix_has_a_csv_with_its_shape_and_labels(page_id, monkeypatch):
     at = open_page(page_id, lang="en")
     assert not at.exception
     assert calls, "the page draws matrices"
+    assert not at.get("download_button")  # a closed box: no buttons on a slider move
+    calls.clear()
+    at.session_state[downloads.BOX_KEY] = True  # the learner opens the downloads box
+    at.run()
     keys = [b.key for b in at.get("download_button") if b.key and b.key.startswith("csv_")]
     assert len(keys) == len(calls) == len(set(keys))
+    assert [b.label for b in at.get("download_button") if b.key in keys] == [c[0] for c in calls]
     for name, values, rows, cols, *corner in calls:
         frame = read_csv(downloads.matrix_csv(values, rows, cols, *corner))
         assert frame.shape == values.shape, name
@@ -409,6 +414,9 @@ def test_the_pages_npz_holds_the_engines_arrays(
     calls = recorded(monkeypatch, "trace_button")
     at = open_page(page_id, lang="en", **params)
     assert not at.exception
+    calls.clear()
+    at.session_state[downloads.BOX_KEY] = True
+    at.run()
     assert [b.key for b in at.get("download_button")].count(f"npz_{page_id}") == 1
     ((shown_page, trace),) = calls
     assert shown_page == page_id

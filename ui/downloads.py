@@ -2,8 +2,10 @@
 page's whole trace as one NumPy .npz file, every array under its field path
 ("attention.weights").
 
-A file is built only when its button is clicked (`data` is a callable, run then), so a rerun
-costs one small button per matrix and no file. Clicking does not rerun the page.
+Each matrix a page draws is offered (`csv_button` notes it: no element, no file); the page's
+downloads box lists them all with the trace, and its buttons exist only while it is open. A
+file is built only when its button is clicked (`data` is a callable, run then), so a slider
+move costs nothing for downloads. Clicking does not rerun the page.
 """
 
 import csv
@@ -84,19 +86,19 @@ def file_name(name: str, ending: str) -> str:
     return f"{slug}.{ending}"
 
 
+BOX_KEY = "downloads_box"  # the page's downloads box (class st-key-downloads_box)
+OFFERED_KEY = "downloads_offered"  # this page's matrices, by their button's key
+
+
+def forget() -> None:
+    """A new page run: no matrix offered yet (a fragment's rerun keeps the page's list)."""
+    st.session_state[OFFERED_KEY] = {}
+
+
 def csv_button(name: str, values: np.ndarray, rows: list[str], cols: list[str], corner="") -> None:
-    """One small button under a matrix: its CSV, built when clicked."""
-    st.download_button(
-        t("downloads.csv"),
-        data=lambda: matrix_csv(values, rows, cols, corner),
-        file_name=file_name(name, "csv"),
-        mime="text/csv",
-        key=_key("csv", name),
-        help=t("downloads.csv_help", name=name),
-        on_click="ignore",
-        type="tertiary",
-        icon=":material/download:",
-    )
+    """Offer a matrix as CSV in the page's downloads box (its button is drawn there)."""
+    offered = st.session_state.setdefault(OFFERED_KEY, {})
+    offered[_key("csv", name)] = (name, values, rows, cols, corner)
 
 
 def grid_csv_button(name: str, weights: np.ndarray, labels: list[str], heads: list[str]) -> None:
@@ -106,15 +108,40 @@ def grid_csv_button(name: str, weights: np.ndarray, labels: list[str], heads: li
     csv_button(name, stacked, rows, labels)
 
 
-def trace_button(page_id: str, trace: PipelineTrace) -> None:
-    """One button for the page's whole trace as .npz, built when clicked."""
+def _csv(key: str, name: str, values, rows, cols, corner) -> None:
     st.download_button(
-        t("downloads.trace"),
-        data=lambda: trace_npz(trace),
-        file_name=f"{page_id}_trace.npz",
-        mime="application/octet-stream",
-        key=f"npz_{page_id}",
-        help=t("downloads.trace_help"),
+        name,
+        data=lambda: matrix_csv(values, rows, cols, corner),
+        file_name=file_name(name, "csv"),
+        mime="text/csv",
+        key=key,
+        help=t("downloads.csv_help", name=name),
         on_click="ignore",
+        type="tertiary",
         icon=":material/download:",
     )
+
+
+def trace_button(page_id: str, trace: PipelineTrace) -> None:
+    """The page's downloads box: its whole trace as .npz, then a CSV per matrix it drew. The
+    buttons are drawn only while the box is open (one element on a slider move, not a dozen)."""
+    offered = st.session_state.get(OFFERED_KEY, {})
+    box = st.expander(
+        t("downloads.box"), key=BOX_KEY, on_change="rerun", icon=":material/download:"
+    )
+    if not box.open:
+        return
+    with box:
+        st.download_button(
+            t("downloads.trace"),
+            data=lambda: trace_npz(trace),
+            file_name=f"{page_id}_trace.npz",
+            mime="application/octet-stream",
+            key=f"npz_{page_id}",
+            help=t("downloads.trace_help"),
+            on_click="ignore",
+            icon=":material/download:",
+        )
+        st.caption(t("downloads.csv_intro"))
+        for key, (name, values, rows, cols, corner) in offered.items():
+            _csv(key, name, values, rows, cols, corner)

@@ -9,7 +9,7 @@ import streamlit as st
 from core.pipeline import PipelineTrace
 from core.tasks import TASKS
 from core.tokenizer import MAX_TOKENS, tokenize
-from ui import exercises, lesson, links, pictures, state, trained
+from ui import downloads, exercises, lesson, links, pictures, state, trained
 from ui.i18n import LANGS, labels, lang, prose, t
 from ui.settings import (  # noqa: F401  (D_MODEL, MAX_HEADS, MAX_CHARS: read by tests)
     D_MODEL,
@@ -207,6 +207,7 @@ def _notices() -> None:
 def page(page_id: str) -> Settings:
     """Draw the sidebar and the page title; stop with a friendly prompt if the sentence is empty."""
     state.carry_over(page_id)
+    downloads.forget()  # the matrices this run draws are offered in its downloads box
     check_values()
     lesson.visit(page_id)
     language, weights, task, seed = _sidebar()

@@ -272,6 +272,7 @@ def test_a_link_too_long_for_the_server_is_refused_and_the_app_stays_up(new_tab,
 def test_a_downloaded_csv_of_a_matrix_has_its_shape_and_labels(new_tab):
     app = new_tab("attention", urlencode({"lang": "en", "text": "the cat sat", "d_model": "16"}))
     tokens = ["0·the", "1·cat", "2·sat"]
+    app.page.locator(f".st-key-{downloads.BOX_KEY} summary").click()  # open the downloads box
     key = downloads._key("csv", "A = softmax(·)")
     button = app.page.locator(f".st-key-{key} button:visible").first
     with app.page.expect_download() as info:
