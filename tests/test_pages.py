@@ -2,6 +2,7 @@
 expected elements present, settings kept across page switches, bad input handled kindly."""
 
 import base64
+import re
 
 import pytest
 
@@ -241,16 +242,19 @@ def test_wide_matrices_hover_values_are_drawn_only_when_their_box_is_open(page_i
     """At d_model 512 and 32 tokens a large matrix is a picture; its hover values sit in a box
     that is drawn (and sent) only while open. Opening every box adds one chart each."""
     at = run_page(page_id, "en", **SETTINGS["maximum"])
-    boxes = [e for e in at.get("expander") if e.proto.id.split("-")[-1].startswith("hover_")]
+    every = [e for e in at.get("expander") if e.proto.id.split("-")[-1].startswith("hover_")]
+    boxes = [e for e in every if "drawn above" in e.proto.label]  # under a picture
     assert boxes, "no hover box at d_model 512"
-    closed = len(at.get("vega_lite_chart"))
-    for box in boxes:
+    tables = len(every) - len(boxes)  # under a labelled heatmap: its numbers as a table
+    closed, closed_tables = len(at.get("vega_lite_chart")), len(at.get("dataframe"))
+    for box in every:
         assert not box.proto.expanded
         at.session_state[box.proto.id.split("-")[-1]] = True
     at.run()
     assert not at.exception
     opened = at.get("vega_lite_chart")
     assert len(opened) >= closed + len(boxes)
+    assert len(at.get("dataframe")) >= closed_tables + tables
     # A wide matrix's box hovers its first 16 columns; a large square one, all of them.
     wide = [b for b in boxes if "first 16 of 512" in b.proto.label]
     columns = [f["col"].nunique() for f in chart_frames(at) if "col" in f.columns]
@@ -283,3 +287,31 @@ def test_the_glossary_is_one_click_away_on_every_page(page_id):
     at.run()
     texts = " ".join(m.value for m in at.sidebar.markdown)
     assert "소프트맥스" in texts or "Softmax" in texts
+
+
+def test_a_heatmap_and_the_picture_it_becomes_keep_one_box_in_one_place():
+    """Moving d_model 64 -> 72 turns the embedding page's wide matrices into pictures: each keeps
+    a box under it with the same key (numbers as a table, then values on hover), so the page
+    below does not move and an open box stays open. Opened under a heatmap, the box shows the
+    matrix's numbers with its row and column labels."""
+    small = run_page("embedding", "en", shared_d_model=64)
+    large = run_page("embedding", "en", shared_d_model=72)
+
+    def boxes(at):
+        return [e.proto.id.split("-")[-1] for e in at.get("expander") if "hover_" in e.proto.id]
+
+    assert boxes(small) and boxes(small) == boxes(large)
+    assert all(
+        "labelled above" in e.proto.label for e in small.get("expander") if "hover_" in e.proto.id
+    )
+    assert any(
+        "drawn above" in e.proto.label for e in large.get("expander") if "hover_" in e.proto.id
+    )
+    first = boxes(small)[0]
+    small.session_state[first] = True
+    small.run()
+    label = next(e.proto.label for e in small.get("expander") if e.proto.id.endswith(first))
+    rows, cols = (int(n) for n in re.search(r"(\d+) × (\d+)", label).groups())
+    table = small.get("dataframe")[-1].value
+    assert table.shape == (rows, 1 + cols)  # the row names, then every column
+    assert list(table.columns[1:]) == [str(d) for d in range(cols)]

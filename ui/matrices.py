@@ -6,7 +6,7 @@ import re
 import numpy as np
 import streamlit as st
 
-from ui import chart_grid, chart_heatmap, charts, downloads, pictures
+from ui import chart_grid, chart_heatmap, charts, downloads, pictures, tables
 from ui.i18n import t
 from ui.text import size_text
 
@@ -81,6 +81,17 @@ def wide(matrix: chart_heatmap.WideMatrix, name: str, **kwargs):
         with box:
             return vega(matrix.part(), **kwargs)
     return None
+
+
+def numbers_box(name: str, values: np.ndarray, rows: list[str], cols: list[str]) -> None:
+    """A labelled heatmap's numbers as a table, in a box drawn only while open. It takes the
+    place the hover box takes under a picture (same key), so the page below does not move when
+    a slider turns one into the other, and an open box stays open."""
+    label = t("charts.numbers", name=name, rows=len(rows), cols=len(cols))
+    box = st.expander(label, key=hover_key(name), on_change="rerun")
+    if box.open:
+        with box:
+            tables.table(tables.number_table(values, rows, max_cols=len(cols), cols=cols))
 
 
 def grid_figure(weights: np.ndarray, labels: list[str], heads: list[str]) -> charts.Chart:
@@ -172,6 +183,8 @@ def matrix(
     figure = chart_heatmap.heatmap(values, rows, cols, style)
     clicks = {"on_select": on_select, "key": key} if on_select else {}
     shown = chart(figure, name, values, dims, shared=style.bound is not None, **clicks)
+    if not isinstance(figure, chart_heatmap.WideMatrix):  # a picture has its own box (wide)
+        numbers_box(name, values, rows, cols)
     downloads.csv_button(name, values, rows, cols, style.row_title)  # built only when clicked
     return shown
 

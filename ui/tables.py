@@ -23,13 +23,16 @@ def token_rows(rows: dict[str, list]) -> pa.Table:
     return pa.table(columns)
 
 
-def number_table(values: np.ndarray, rows: list[str], max_cols: int = 16) -> pa.Table:
-    """A matrix as a table: the rows' names, then numbered columns (the first max_cols),
-    rounded to 4 decimals."""
+def number_table(
+    values: np.ndarray, rows: list[str], max_cols: int = 16, cols: list[str] | None = None
+) -> pa.Table:
+    """A matrix as a table: the rows' names, then its columns (the first max_cols; named by
+    `cols`, else numbered), rounded to 4 decimals."""
     shown = np.round(values[:, :max_cols].astype(np.float64), 4)  # (rows, ≤ max_cols)
+    names = cols if cols is not None else [str(d) for d in range(values.shape[1])]
     columns = {ROW_NAMES: [str(row) for row in rows]}
     for d in range(shown.shape[1]):
-        columns[str(d)] = pa.array(shown[:, d])
+        columns[names[d]] = pa.array(shown[:, d])
     return pa.table(columns)
 
 

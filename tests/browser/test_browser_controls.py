@@ -164,3 +164,22 @@ def test_picking_a_query_token_updates_the_detail_view(open_app, lang):
     assert by_click != by_list, f"clicking row {row!r} changed no chart"
     app.wait_idle()
     assert app.problems() == []
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_nothing_below_jumps_when_a_heatmap_becomes_a_picture(open_app, lang):
+    """d_model 64 -> 72 turns the embedding page's wide heatmaps into labelled pictures (each with
+    its box under it): the "Check yourself" heading below them stays where it was."""
+    app = open_app("embedding", PATHS["embedding"], lang)
+    app.wait_charts_settled()
+    heading = app.page.get_by_role("heading", name=app.text["exercises.title"])
+
+    def top() -> float:
+        return heading.evaluate("e => e.getBoundingClientRect().top + window.scrollY")
+
+    before = top()
+    assert _d_model_one_step_up(app) == 72
+    app.wait_charts_settled()
+    assert app.page.locator("[data-testid='stVegaLiteChart'] canvas").count()
+    assert abs(top() - before) <= 4, f"the page below moved {top() - before:+.0f} px"
+    assert app.problems() == []
