@@ -243,7 +243,7 @@ def test_wide_matrices_hover_values_are_drawn_only_when_their_box_is_open(page_i
     that is drawn (and sent) only while open. Opening every box adds one chart each."""
     at = run_page(page_id, "en", **SETTINGS["maximum"])
     every = [e for e in at.get("expander") if e.proto.id.split("-")[-1].startswith("hover_")]
-    boxes = [e for e in every if "drawn above" in e.proto.label]  # under a picture
+    boxes = [e for e in every if "in a table" not in e.proto.label]  # under a picture
     assert boxes, "no hover box at d_model 512"
     tables = len(every) - len(boxes)  # under a labelled heatmap: its numbers as a table
     closed, closed_tables = len(at.get("vega_lite_chart")), len(at.get("dataframe"))
@@ -302,10 +302,10 @@ def test_a_heatmap_and_the_picture_it_becomes_keep_one_box_in_one_place():
 
     assert boxes(small) and boxes(small) == boxes(large)
     assert all(
-        "labelled above" in e.proto.label for e in small.get("expander") if "hover_" in e.proto.id
+        "in a table" in e.proto.label for e in small.get("expander") if "hover_" in e.proto.id
     )
     assert any(
-        "drawn above" in e.proto.label for e in large.get("expander") if "hover_" in e.proto.id
+        "in a table" not in e.proto.label for e in large.get("expander") if "hover_" in e.proto.id
     )
     first = boxes(small)[0]
     small.session_state[first] = True
