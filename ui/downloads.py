@@ -2,10 +2,11 @@
 page's whole trace as one NumPy .npz file, every array under its field path
 ("attention.weights").
 
-Each matrix a page draws is offered (`csv_button` notes it: no element, no file); the page's
-downloads box lists them all with the trace, and its buttons exist only while it is open. A
-file is built only when its button is clicked (`data` is a callable, run then), so a slider
-move costs nothing for downloads. Clicking does not rerun the page.
+While the page's downloads box is open, each matrix the page draws is offered (`csv_button`
+notes it: no element, no file) and the box lists them all with the trace; closed, the box is one
+element and holds nothing. A file is built only when its button is clicked (`data` is a
+callable, run then), so a slider move costs nothing for downloads. Clicking does not rerun the
+page.
 """
 
 import csv
@@ -96,7 +97,10 @@ def forget() -> None:
 
 
 def csv_button(name: str, values: np.ndarray, rows: list[str], cols: list[str], corner="") -> None:
-    """Offer a matrix as CSV in the page's downloads box (its button is drawn there)."""
+    """Offer a matrix as CSV in the page's downloads box (its button is drawn there). Kept only
+    while the box is open: a closed box holds no arrays in the session."""
+    if not st.session_state.get(BOX_KEY):
+        return
     offered = st.session_state.setdefault(OFFERED_KEY, {})
     offered[_key("csv", name)] = (name, values, rows, cols, corner)
 
