@@ -17,6 +17,7 @@ latency is from the keydown event to the animation frame that showed the last ch
 (or the idle state, if that came later). The first `warmup` presses are not counted.
 """
 
+import os
 import shutil
 import tempfile
 import time
@@ -79,6 +80,7 @@ class PressResult:
     first_value: int | None = None  # the slider's value before the first press
     last_value: int | None = None  # the slider's value after the last press
     errors: list[str] = field(default_factory=list)
+    cpu: list[float] = field(default_factory=list)  # ms of Chromium renderer CPU per timed press
 
     @property
     def median_ms(self) -> float:
@@ -164,6 +166,28 @@ def press(page, slider_name: str, key: str, quiet_ms: int = QUIET_MS) -> dict:
     return page.evaluate("([q, t]) => window.__bench.waitRerun(q, t)", [quiet_ms, TIMEOUT_MS])
 
 
+def renderer_cpu_ms() -> float | None:
+    """CPU time used so far by every Chromium renderer process (user + system, from /proc), in
+    ms; None where there is no /proc. Unlike the wall-clock latency it does not grow while other
+    work on a shared machine holds the CPU, so two versions of a page compare more steadily."""
+    proc = Path("/proc")
+    if not (proc / "self" / "stat").exists():
+        return None
+    ticks, total = os.sysconf("SC_CLK_TCK"), 0
+    for entry in proc.iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            command = (entry / "cmdline").read_bytes()
+            if b"--type=renderer" not in command:
+                continue
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            total += int(fields[11]) + int(fields[12])  # utime, stime
+        except (OSError, IndexError, ValueError):  # the process ended meanwhile
+            continue
+    return total / ticks * 1000
+
+
 def measure_presses(
     page,
     counter: ByteCounter,
@@ -179,7 +203,9 @@ def measure_presses(
     key = "ArrowLeft" if result.first_value >= maximum else "ArrowRight"
     for i in range(warmup + presses):
         counter.reset()
+        cpu_before = renderer_cpu_ms()
         outcome = press(page, slider_name, key)
+        cpu_after = renderer_cpu_ms()
         sent, http = counter.total, counter.http
         if not outcome["ok"]:
             result.failed += 1
@@ -194,6 +220,8 @@ def measure_presses(
             result.bytes.append(sent)
             result.http_bytes.append(http)
             result.changed.append(outcome["changed"])
+            if cpu_before is not None and cpu_after is not None:
+                result.cpu.append(cpu_after - cpu_before)
     result.last_value = int(slider.input_value())
 
 

@@ -250,6 +250,7 @@ def render(r: Results) -> str:
                 _num(res.median_ms),
                 _range(res.latencies),
                 _num(median(res.idle)),
+                _num(median(res.cpu)) if res.cpu else "–",
                 "1.0×",
                 _num(res.median_bytes / 1000, 1),
                 _num(median(res.http_bytes) / 1000, 1),
@@ -275,6 +276,7 @@ def render(r: Results) -> str:
                     _num(ms) + (_ok(ms <= PRESS_MS) if res.latencies else ""),
                     _range(res.latencies),
                     _num(median(res.idle)),
+                    _num(median(res.cpu)) if res.cpu else "–",
                     (f"{ratio:.1f}×" + _ok(ratio <= PRESS_RATIO)) if not math.isnan(ratio) else "–",
                     _num(kb, 1) + (_ok(kb <= KB_PER_RERUN) if s == "maximum" and res.bytes else ""),
                     _num(median(res.http_bytes) / 1000, 1),
@@ -291,6 +293,7 @@ def render(r: Results) -> str:
             f"median press → drawn (ms, ≤ {PRESS_MS:g})",
             "min–p90–max",
             "of which until idle (ms)",
+            "browser CPU per press (ms)",
             f"÷ reference (≤ {PRESS_RATIO:g}×)",
             f"kB sent per rerun (max: ≤ {KB_PER_RERUN:g})",
             "of which HTTP (kB)",
@@ -310,7 +313,9 @@ def render(r: Results) -> str:
             "frame that showed the last chart change, once the sidebar caption shows the new "
             "value, the app is idle and no chart has changed for 600 ms. Until idle: keydown → "
             "the app's switch to notRunning (the script has run and its messages have arrived); "
-            "the rest is drawing in the browser. Charts: Vega-Lite, "
+            "the rest is drawing in the browser. Browser CPU: the CPU time every Chromium "
+            "renderer process used from press to done (from /proc; the probe's own work "
+            "included), steadier than the latency on a shared machine. Charts: Vega-Lite, "
             "Graphviz and st.image elements. Bytes: websocket frames plus HTTP responses (st.image "
             "pictures) received from press to done; medians over the timed presses. AppTest "
             "protos: the cross-check, at the setting's start value (st.image pictures are not in "

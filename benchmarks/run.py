@@ -193,6 +193,7 @@ def run_browser(results: report.Results, cfg: dict, say: Progress) -> bool:
                 reference.bytes += second.bytes
                 reference.http_bytes += second.http_bytes
                 reference.changed += second.changed
+                reference.cpu += second.cpu
                 reference.failed += second.failed
                 reference.last_value = second.last_value
             results.reference = reference

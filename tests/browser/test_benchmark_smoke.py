@@ -25,3 +25,9 @@ def test_quick_benchmark_runs_and_writes_its_table(tmp_path, chromium_path):
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
     table = out.read_text(encoding="utf-8")
     assert "## Budgets" in table and "empty page" in table
+    header = next(line for line in table.splitlines() if "browser CPU per press" in line)
+    column = [cell.strip() for cell in header.split("|")].index("browser CPU per press (ms)")
+    reference = next(line for line in table.splitlines() if line.startswith("| reference page"))
+    cpu = [cell.strip() for cell in reference.split("|")][column]
+    if Path("/proc/self/stat").exists():  # Linux: the renderer's CPU time per press is read
+        assert float(cpu.replace(",", "")) > 0, reference
