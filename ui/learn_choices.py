@@ -11,8 +11,6 @@ is shown, with the usual notice.
 from dataclasses import replace
 from typing import Any
 
-import streamlit as st
-
 from core.tasks import TASKS
 from ui import settings, state
 
@@ -40,8 +38,7 @@ TASK = state.remember(replace(settings.TASK, key="learn_task", url="train"))
 
 def task() -> str:
     """The task the page trains: the one its box holds, else the link's, else the default."""
-    held = st.session_state.get(TASK.key)
-    return held if TASK.valid(held) else state.from_url(TASK)
+    return state.held(TASK)
 
 
 def offered(name: str, task_name: str) -> list:

@@ -70,8 +70,7 @@ def heads_for(d_model: int) -> list[int]:
 def _d_model() -> int:
     """The d_model a head count must divide: the slider's, or on a page that does not draw it
     (the learn page), the link's."""
-    held = st.session_state.get(D_MODEL_CHOICE.key)
-    return held if held is not None else state.from_url(D_MODEL_CHOICE)
+    return state.held(D_MODEL_CHOICE)
 
 
 def _parse_heads(text: str) -> int:

@@ -144,13 +144,6 @@ CONTROLS_STYLE = """<style>
 </style>"""
 
 
-def _kept(choice: state.Choice):
-    """A shared setting's value on a page that does not draw its widget."""
-    if choice.key in st.session_state:
-        return st.session_state[choice.key]
-    return state.from_url(choice)
-
-
 def _main_controls() -> tuple[str, int, int]:
     """The sentence, d_model and the head count, next to the charts they change."""
     st.html(CONTROLS_STYLE)
@@ -222,7 +215,7 @@ def page(page_id: str) -> Settings:
     if page_id in SENTENCE_PAGES:
         text, d_model, n_heads = _main_controls()
     else:  # a page with controls of its own: the shared ones keep their values, unseen
-        text, d_model, n_heads = (_kept(choice) for choice in (TEXT, D_MODEL_CHOICE, HEADS))
+        text, d_model, n_heads = (state.held(choice) for choice in (TEXT, D_MODEL_CHOICE, HEADS))
     settings = Settings(language, text, d_model, n_heads, seed, weights, task)
     links.prepare(page_id)  # the page's own choices from the link, checked; the share box
     _notices()

@@ -111,13 +111,16 @@ def seed(choice: Choice) -> None:
         st.session_state[choice.key] = from_url(choice)
 
 
+def held(choice: Choice) -> Any:
+    """The value held under the choice's key (if usable), else the one it will start at (the
+    link's, else the default): also a setting's value on a page that does not draw its widget."""
+    value = st.session_state.get(choice.key)
+    return value if value is not None and choice.valid(value) else from_url(choice)
+
+
 def url_text(choice: Choice) -> str:
-    """The choice as the URL writes it: the value held (if usable), else the one it will start
-    at (the link's, else the default)."""
-    held = st.session_state.get(choice.key)
-    if held is None or not choice.valid(held):
-        held = from_url(choice)
-    return choice.show(held)
+    """The choice as the URL writes it: the value it holds or will start at."""
+    return choice.show(held(choice))
 
 
 def start_value(choice: Choice, argument: str = "value") -> dict[str, Any]:
