@@ -158,12 +158,21 @@ def wait_loaded(page, quiet_ms: int = LOAD_QUIET_MS) -> dict:
 
 
 def press(page, slider_name: str, key: str, quiet_ms: int = QUIET_MS) -> dict:
-    """Press one key on a slider and wait for the rerun to be drawn (see the module docstring)."""
+    """Press one key on a slider and wait for the rerun to be drawn (see the module docstring).
+    The outcome's "cpu" is the renderer CPU time from the key press until the rerun was drawn
+    and quiet (None without /proc): the probe's before/after comparison of the charts is outside
+    it. "charts", "changed" and "blank" come from that comparison."""
     slider = page.get_by_role("slider", name=slider_name)
     slider.focus()
     page.evaluate("() => window.__bench.arm()")
+    cpu_before = renderer_cpu_ms()
     page.keyboard.press(key)
-    return page.evaluate("([q, t]) => window.__bench.waitRerun(q, t)", [quiet_ms, TIMEOUT_MS])
+    outcome = page.evaluate("([q, t]) => window.__bench.waitRerun(q, t)", [quiet_ms, TIMEOUT_MS])
+    cpu_after = renderer_cpu_ms()
+    outcome["cpu"] = None if cpu_before is None or cpu_after is None else cpu_after - cpu_before
+    if outcome["ok"]:
+        outcome.update(page.evaluate("() => window.__bench.compare()"))
+    return outcome
 
 
 def renderer_cpu_ms() -> float | None:
@@ -203,9 +212,7 @@ def measure_presses(
     key = "ArrowLeft" if result.first_value >= maximum else "ArrowRight"
     for i in range(warmup + presses):
         counter.reset()
-        cpu_before = renderer_cpu_ms()
         outcome = press(page, slider_name, key)
-        cpu_after = renderer_cpu_ms()
         sent, http = counter.total, counter.http
         if not outcome["ok"]:
             result.failed += 1
@@ -220,8 +227,8 @@ def measure_presses(
             result.bytes.append(sent)
             result.http_bytes.append(http)
             result.changed.append(outcome["changed"])
-            if cpu_before is not None and cpu_after is not None:
-                result.cpu.append(cpu_after - cpu_before)
+            if outcome["cpu"] is not None:
+                result.cpu.append(outcome["cpu"])
     result.last_value = int(slider.input_value())
 
 

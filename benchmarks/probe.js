@@ -124,6 +124,16 @@
     return B.signatures0.length;
   };
 
+  // After a press is over: how many charts show something else than before it. Separate from
+  // waitRerun so that the hashing (canvas pixels, SVG markup) is not counted in the browser's
+  // CPU time per press: it is the probe's work, not the app's.
+  B.compare = () => {
+    const after = B.signatures();
+    const before = B.signatures0;
+    return { charts: after.length, changed: after.filter((s, i) => s !== before[i]).length,
+             blank: after.filter((s) => s === 'blank').length };
+  };
+
   // After the press: resolve once the rerun's new output is there (the sidebar caption changed),
   // the app is idle (notRunning) and no chart has changed for `quietMs`. The time reported is
   // the animation frame that showed the last change (chart, caption or idle state).
@@ -136,13 +146,9 @@
       if (fresh && idle) {
         const last = Math.max(B.lastChartFrame, B.lastChart, B.lastCaption, B.lastState);
         if (now - last >= quietMs) {
-          const after = B.signatures();
-          const before = B.signatures0;
-          const changed = after.filter((s, i) => s !== before[i]).length;
           const idleAt = B.states.filter(([s]) => s === 'notRunning').map(([, t]) => t).pop();
           resolve({ ok: true, latency: last - B.keyAt, doneAt: last, keyAt: B.keyAt,
                     idle: idleAt === undefined ? null : idleAt - B.keyAt,
-                    charts: after.length, changed, blank: after.filter((s) => s === 'blank').length,
                     sawRunning: B.states.some(([s]) => s === 'running') });
           return;
         }

@@ -230,7 +230,8 @@ def render(r: Results) -> str:
         (
             'Timed: `at.run()` after `number_input(key="shared_seed").set_value(…)`, the '
             "seed alternating between two values, so every rerun redraws every chart with new "
-            "data while st.cache_data hits (the two warm-up reruns that fill it are not timed). "
+            "data while st.cache_data hits (the two warm-up reruns that fill it are not timed); "
+            "each script is compiled once, as `streamlit run` does, not on every AppTest run. "
             "Element protos: sum of `ByteSize()` of every element of the last rerun, main area "
             "and sidebar: what a browser that has none of it cached would be sent."
         ),
@@ -314,8 +315,9 @@ def render(r: Results) -> str:
             "value, the app is idle and no chart has changed for 600 ms. Until idle: keydown → "
             "the app's switch to notRunning (the script has run and its messages have arrived); "
             "the rest is drawing in the browser. Browser CPU: the CPU time every Chromium "
-            "renderer process used from press to done (from /proc; the probe's own work "
-            "included), steadier than the latency on a shared machine. Charts: Vega-Lite, "
+            "renderer process used from the key press to done (from /proc; the probe's "
+            "before/after comparison of the charts is outside it), steadier than the latency "
+            "on a shared machine. Charts: Vega-Lite, "
             "Graphviz and st.image elements. Bytes: websocket frames plus HTTP responses (st.image "
             "pictures) received from press to done; medians over the timed presses. AppTest "
             "protos: the cross-check, at the setting's start value (st.image pictures are not in "
