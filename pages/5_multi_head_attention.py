@@ -49,9 +49,7 @@ if settings.trained:
 matrices.head_grid("A", att.weights, labels, heads)
 
 st.subheader(t("multihead.distance_title"))
-if n_heads == 1:
-    st.info(t("multihead.one_head"))
-else:
+if not attention_view.only_one_head(n_heads):
     distance = head_distance(att.weights)  # (n_heads, n_heads) in [0, 1]
     left, right = st.columns([2, 3])
     with left:
@@ -125,11 +123,9 @@ if tab_output.open:
         matrices.matrix("Output = Concat · W_O", att.output, "seq_len, d_model", labels)
 
 st.subheader(t("multihead.compare_title"))
-if n_heads == 1:
-    st.info(t("multihead.one_head"))
-elif settings.trained:  # one big head would be another model: there is none trained here
+if settings.trained and n_heads > 1:  # one big head would be another model: none is trained
     st.info(t("trained.no_single_head"))
-else:
+elif not attention_view.only_one_head(n_heads):
     single = engine.pipeline(settings.text, d_model, 1, settings.seed).attention.weights[0]
     average = head_average(att.weights)  # (seq_len, seq_len)
     left, right = st.columns(2)

@@ -107,3 +107,17 @@ def test_attention_page_step_tabs_show_dot_products_then_scaled_scores():
     scaled = frame_with_rows(at, first_row, n * n)
     np.testing.assert_allclose(scaled["value"].to_numpy(float), (q @ k.T).ravel() / 4, atol=1e-3)
     assert labels("en")["attention.tab_scale"] == at.session_state["attn_steps"]
+
+
+@pytest.mark.parametrize("lang", ["en", "ko"])
+def test_multihead_page_with_one_head_says_there_is_nothing_to_compare(lang):
+    """One head: the distance and the one-big-head comparison give way to a notice each, and no
+    chart compares heads (the grid and the head's own matrices stay)."""
+    one = run_page("multihead", lang, shared_text=SENTENCE, shared_d_model=16, shared_n_heads=1)
+    notice = labels(lang)["multihead.one_head"]
+    assert not one.exception
+    assert [info.value for info in one.info].count(notice) == 2
+    assert not one.metric  # no mean distance of a single head
+    four = run_page("multihead", lang, shared_text=SENTENCE, shared_d_model=16, shared_n_heads=4)
+    assert notice not in [info.value for info in four.info]
+    assert len(chart_frames(one)) == len(chart_frames(four)) - 3  # D, single head, average

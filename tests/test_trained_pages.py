@@ -72,6 +72,8 @@ def test_changing_tired_to_wide_flips_it_to_street():
     at = trained_page("multihead", "en", shared_text=sentence)
     line = next(text.value for text in at.text if text.value.startswith("it  →"))
     assert line.split()[2] == "street"
+    # one big head would be another model, and none is trained: the page says so instead
+    assert labels("en")["trained.no_single_head"] in [info.value for info in at.info]
 
 
 def test_the_korean_default_trained_model_finds_its_noun():

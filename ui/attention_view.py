@@ -172,3 +172,10 @@ def with_sum_row(row: QueryTrace, labels: list[str]) -> tuple[np.ndarray, list[s
     """The contributions w_j·v_j with their sum as a last row, and the row labels to match."""
     values = np.vstack([row.contributions, row.output[None, :]])  # (seq_k + 1, d_v)
     return values, [*labels, t("attention.sum_row")]
+
+
+def only_one_head(n_heads: int) -> bool:
+    """With a single head there is nothing to compare: say so, and tell the page (True)."""
+    if n_heads == 1:
+        st.info(t("multihead.one_head"))
+    return n_heads == 1
