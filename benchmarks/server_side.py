@@ -95,7 +95,7 @@ def element_sizes(at) -> list[ElementSize]:
 def compiled_once():
     """Compile each script once, as `streamlit run` does: its ScriptCache lives as long as the
     server, while AppTest builds a fresh one for every `run()` and so compiles the page (and its
-    magic) again on every rerun, a cost no learner waits for (4 … 9 ms a rerun here). Inside this
+    magic) again on every rerun, a cost no learner waits for (4 … 10 ms a rerun here). Inside this
     block every AppTest run shares one cache. Where AppTest's internals have moved, it measures
     as AppTest does and `compiled_once` yields False."""
     from streamlit.runtime.scriptrunner.script_cache import ScriptCache
