@@ -1,9 +1,13 @@
-"""One training run in a process of its own (started by ui/training_jobs.py).
+"""One training run in a process of its own: `python -m ui.train_worker`, started by
+ui/training_jobs.py.
 
 A separate process keeps the server's Python free while NumPy trains: on a two-core machine one
-core trains and the other answers every learner. This module imports no Streamlit, so the
-process starts quickly. It reports progress about twice a second, with the attention maps of
-one example sentence, and stops when asked.
+core trains and the other answers every learner. It is started as a plain Python module (not with
+multiprocessing, whose "spawn" would first run the page that asked, in the server a Streamlit
+script, again in the child) and imports no Streamlit, so it starts quickly. It reads its request
+from standard input, writes its messages to standard output (both pickled), reports progress
+about twice a second with the attention maps of one example sentence, and stops when a line
+arrives on standard input (or when standard input closes: the server has gone).
 """
 
 import os
@@ -12,7 +16,11 @@ os.environ.setdefault("OMP_NUM_THREADS", "1")  # one core for training, before N
 os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 
 import dataclasses
+import pickle
+import sys
+import threading
 import time
+from collections.abc import Callable
 
 import numpy as np
 
@@ -30,8 +38,9 @@ def example_maps(params, example_ids: np.ndarray) -> np.ndarray:
     return np.stack([layer.attention.weights[0] for layer in trace.layers])
 
 
-def work(request: dict, messages, stop) -> None:
-    """Train as `request` says; put ("progress", ...), then ("done", run) or ("error", text)."""
+def work(request: dict, send: Callable[[tuple], None], stop: threading.Event) -> None:
+    """Train as `request` says; send ("progress", ...), then ("done", run, stopped) or
+    ("error", text)."""
     try:
         task = TASKS[request["task"]]
         config = ModelConfig(**request["config"])
@@ -44,9 +53,7 @@ def work(request: dict, messages, stop) -> None:
             if now - last[0] >= REPORT_EVERY or progress.step == 0 or final:
                 last[0] = now
                 maps = example_maps(progress.params, example)
-                messages.put(
-                    ("progress", progress.step, progress.total_steps, progress.record, maps)
-                )
+                send(("progress", progress.step, progress.total_steps, progress.record, maps))
             return not stop.is_set()
 
         run = train(
@@ -59,6 +66,30 @@ def work(request: dict, messages, stop) -> None:
         )
         # The task holds its sampler (a closure that cannot travel between processes): the
         # parent puts it back.
-        messages.put(("done", dataclasses.replace(run, task=None), stop.is_set()))
+        send(("done", dataclasses.replace(run, task=None), stop.is_set()))
     except Exception as error:  # noqa: BLE001 - reported to the page, never a traceback there
-        messages.put(("error", f"{type(error).__name__}: {error}"))
+        send(("error", f"{type(error).__name__}: {error}"))
+
+
+def main() -> None:
+    messages = os.fdopen(os.dup(sys.stdout.fileno()), "wb")  # only messages go here ...
+    os.dup2(sys.stderr.fileno(), sys.stdout.fileno())  # ... anything printed goes to the log
+    request = pickle.load(sys.stdin.buffer)
+    stop = threading.Event()
+
+    def wait_for_stop() -> None:
+        sys.stdin.buffer.readline()  # a line, or the end of the input
+        stop.set()
+
+    def send(message: tuple) -> None:
+        pickle.dump(message, messages, protocol=pickle.HIGHEST_PROTOCOL)
+        messages.flush()
+
+    # Not a daemon: the process ends once its input ends too (the server closes it after the
+    # last message), so nothing is left reading at shutdown.
+    threading.Thread(target=wait_for_stop).start()
+    work(request, send, stop)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,5 +1,5 @@
 """Training runs shared by every learner of one server: a cache, a queue, and a bounded number of
-runs at a time, each in a process of its own (ui/train_worker.py).
+runs at a time, each in a process of its own (`python -m ui.train_worker`).
 
 A class shares one hosted copy: when many learners press Train at once, identical requests share
 one run, at most MAX_RUNNING train at a time (the others wait, with their place in the queue
@@ -8,18 +8,23 @@ up to MAX_FINISHED, with every array read-only (they are shared by every session
 """
 
 import dataclasses
-import multiprocessing
+import pickle
 import queue
+import subprocess
+import sys
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import numpy as np
 
+from core.tasks import TASKS
 from core.training import Record, TrainingRun
 
 MAX_RUNNING = 1  # trainings at a time: on two cores, one trains and one serves the pages
 MAX_FINISHED = 8  # finished runs kept for everyone (about 15 MB each at d_model 64)
+ROOT = Path(__file__).resolve().parents[1]  # where `python -m ui.train_worker` finds its code
 
 
 @dataclass(frozen=True)
@@ -57,7 +62,7 @@ class Job:
     maps: np.ndarray | None = None  # (n_layers, n_heads, seq, seq) the example's attention now
     run: TrainingRun | None = None
     error: str | None = None
-    stop: object = None  # a multiprocessing Event: set it to stop the run
+    stop: threading.Event = field(default_factory=threading.Event)  # set: the run stops
     finished: threading.Event = field(default_factory=threading.Event)
 
     @property
@@ -72,7 +77,6 @@ class Trainer:
     """The one queue of training runs of this server process."""
 
     def __init__(self, max_running: int = MAX_RUNNING, max_finished: int = MAX_FINISHED):
-        self._context = multiprocessing.get_context("spawn")  # a clean process, no server threads
         self._lock = threading.Lock()
         self._jobs: OrderedDict[Request, Job] = OrderedDict()
         self._waiting: list[Job] = []
@@ -86,7 +90,7 @@ class Trainer:
             if job is not None and job.state not in ("stopped", "failed"):
                 self._jobs.move_to_end(request)
                 return job
-            job = Job(request, stop=self._context.Event())
+            job = Job(request)
             self._jobs[request] = job
             self._waiting.append(job)
             self._forget_old()
@@ -119,13 +123,17 @@ class Trainer:
                     return
                 self._waiting.remove(job)
                 job.state = "running"
-            self._train(job)
+            try:
+                self._train(job)
+            except Exception as error:  # noqa: BLE001 - the page says so; it never hangs
+                job.error, job.state = f"{type(error).__name__}: {error}", "failed"
+                job.finished.set()
         with self._lock:
             self._forget_old()
 
     def _train(self, job: Job) -> None:
-        from core.tasks import TASKS  # the worker module is imported in the child only
-        from ui import engine
+        """Run the job in a worker process; its messages update the job as they arrive."""
+        from ui import engine  # (ui.engine imports this module)
 
         task = TASKS[job.request.task]
         request = {
@@ -135,22 +143,32 @@ class Trainer:
             "lr": job.request.lr,
             "seed": job.request.seed,
         }
-        messages = self._context.Queue()
-        from ui.train_worker import work
-
-        process = self._context.Process(
-            target=work, args=(request, messages, job.stop), daemon=True
-        )
-        process.start()
         try:
+            process = subprocess.Popen(
+                [sys.executable, "-m", "ui.train_worker"],
+                cwd=ROOT,
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+            )
+        except OSError as error:
+            job.error, job.state = f"{type(error).__name__}: {error}", "failed"
+            job.finished.set()
+            return
+        messages: queue.Queue = queue.Queue()
+        threading.Thread(target=_read, args=(process.stdout, messages), daemon=True).start()
+        asked_to_stop = False
+        try:
+            _tell(process, pickle.dumps(request, protocol=pickle.HIGHEST_PROTOCOL))
             while True:
+                if job.stop.is_set() and not asked_to_stop:
+                    asked_to_stop = _tell(process, b"stop\n")
                 try:
-                    message = messages.get(timeout=1.0)
+                    message = messages.get(timeout=0.25)
                 except queue.Empty:
-                    if not process.is_alive():
-                        job.error, job.state = "the training process ended unexpectedly", "failed"
-                        return
                     continue
+                if message is None:  # its output ended before it said how the run ended
+                    job.error, job.state = "the training process ended unexpectedly", "failed"
+                    return
                 if message[0] == "progress":
                     _, job.step, job.total, record, job.maps = message
                     job.history.append(record)
@@ -163,6 +181,27 @@ class Trainer:
                 return
         finally:
             job.finished.set()
-            process.join(timeout=5)
-            if process.is_alive():
+            try:
+                process.stdin.close()  # the worker stops at the end of its input
+                process.wait(timeout=5)
+            except (OSError, subprocess.TimeoutExpired):
                 process.kill()
+
+
+def _tell(process: subprocess.Popen, data: bytes) -> bool:
+    """Write to the worker's input; False if it has already gone."""
+    try:
+        process.stdin.write(data)
+        process.stdin.flush()
+        return True
+    except (BrokenPipeError, OSError, ValueError):
+        return False
+
+
+def _read(stream, messages: queue.Queue) -> None:
+    """Every message the worker writes, in order, then None when its output ends."""
+    try:
+        while True:
+            messages.put(pickle.load(stream))
+    except (EOFError, OSError, pickle.UnpicklingError):
+        messages.put(None)
