@@ -28,9 +28,9 @@ def small(seed: int, **sizes) -> Request:
 
 
 def test_the_worker_never_runs_the_page_that_asked(tmp_path, monkeypatch):
-    """Streamlit runs every page as a module named __main__. A child process started with
-    multiprocessing's "spawn" imports __main__ first: it would run the page again, without a
-    server (seconds of work and a thousand warnings per run)."""
+    """Streamlit runs the app's script as a module named __main__. A child process started with
+    multiprocessing's "spawn" runs __main__ first: the app again, without a server (about a
+    second of work and hundreds of warnings per run)."""
     marker = tmp_path / "page ran"
     page = tmp_path / "page.py"
     page.write_text(f"open({str(marker)!r}, 'w').close()\n")
