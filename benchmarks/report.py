@@ -33,6 +33,7 @@ class Results:
     cold: object = None  # browser.ColdStart
     memory: object = None  # browser.Memory
     training: list = field(default_factory=list)  # training.TrainingResult, one per task
+    classroom: object = None  # classroom.Classroom
     errors: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
 
@@ -434,6 +435,34 @@ def render(r: Results) -> str:
         ]
     else:
         out += ["not measured", ""]
+
+    out += ["## 8. A class on one server", ""]
+    c = r.classroom
+    if c:
+        out += _table(
+            ["measured", "value"],
+            [
+                [
+                    "press Train → first progress shown (s, one learner at a time)",
+                    " / ".join(_num(x, 2) for x in c.first_progress),
+                ],
+                [f"server CPU, {c.learners} pages open, idle (CPU s per s)", _num(c.cpu_idle, 3)],
+                [
+                    f"server CPU, 1 run training and {c.learners - 1} learners waiting",
+                    _num(c.cpu_waiting, 3),
+                ],
+            ],
+        )
+        out += [
+            "",
+            (
+                "The server process's own CPU (/proc), not the training process's; a waiting "
+                "learner's page asks for its place in the queue every second."
+            ),
+            "",
+        ]
+    else:
+        out += ["not measured (full run only)", ""]
 
     heavy = _heaviest(r)
     if heavy:

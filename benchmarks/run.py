@@ -21,7 +21,9 @@ Pages come from ui.setup.PAGES, so a new page is measured without touching this 
  5. server RSS with 1 and with 30 browser sessions open;
  6. the engine alone: core.attention.multi_head_attention against a plain np.einsum version;
  7. training: every task with its defaults (steps per second, seconds to 95 % held-out), and
-    the app's default trained model, as the app trains them (one thread, a process of its own).
+    the app's default trained model, as the app trains them (one thread, a process of its own);
+ 8. a class on one server (full run only): press Train -> first progress shown, and the
+    server's CPU while one run trains and nine learners wait (benchmarks/classroom.py).
 
 Budgets are printed next to the numbers (✅/❌) but never decide the exit status: the command
 exits 0 whenever it measured, 1 if some part crashed (the other parts are still reported).
@@ -152,7 +154,7 @@ def run_browser(results: report.Results, cfg: dict, say: Progress) -> bool:
     """Every browser measurement; returns False if some part crashed."""
     from playwright.sync_api import sync_playwright
 
-    from benchmarks import browser
+    from benchmarks import browser, classroom
     from benchmarks.common import streamlit_server
 
     executable = chromium_path()
@@ -215,6 +217,17 @@ def run_browser(results: report.Results, cfg: dict, say: Progress) -> bool:
                 ok = False
                 traceback.print_exc()
                 results.errors.append(f"cold start / memory: {type(error).__name__}: {error}")
+            if cfg is FULL:
+                try:
+                    results.classroom = classroom.measure_classroom(chromium)
+                    say(
+                        f"class: server CPU {results.classroom.cpu_waiting:.2f} s/s while "
+                        f"{results.classroom.learners - 1} wait"
+                    )
+                except Exception as error:  # noqa: BLE001  (report it, keep the other numbers)
+                    ok = False
+                    traceback.print_exc()
+                    results.errors.append(f"class: {type(error).__name__}: {error}")
         finally:
             chromium.close()
     return ok

@@ -49,6 +49,14 @@ def test_error_details_are_hidden_from_learners():
     assert config["client"]["showErrorDetails"] == "none"
 
 
+def test_the_server_does_not_collect_all_garbage_after_every_rerun():
+    """Streamlit's default full collection after every script run was more than half of the
+    server's CPU (benchmarks, section 8): a class waiting for training paid it every second."""
+    from streamlit import config
+
+    assert config.get_option("runner.postScriptGC") is False
+
+
 def _arrays(value, seen=None):
     """Every NumPy array reachable from a trace (dataclasses, tuples, lists, dicts)."""
     import dataclasses
