@@ -28,8 +28,8 @@ def small(seed: int, **sizes) -> Request:
 
 
 def test_the_worker_never_runs_the_page_that_asked(tmp_path, monkeypatch):
-    """Streamlit runs the app's script as a module named __main__. A child process started with
-    multiprocessing's "spawn" runs __main__ first: the app again, without a server (about a
+    """Streamlit runs every page as a module named __main__. A child process started with
+    multiprocessing's "spawn" runs __main__ first: the page again, without a server (about a
     second of work and hundreds of warnings per run)."""
     marker = tmp_path / "page ran"
     page = tmp_path / "page.py"
