@@ -89,7 +89,10 @@ def main() -> None:
     # Not a daemon: the process ends once its input ends too (the server closes it after the
     # last message), so nothing is left reading at shutdown.
     threading.Thread(target=wait_for_stop).start()
-    work(request, send, stop)
+    try:
+        work(request, send, stop)
+    except BrokenPipeError:  # the server has gone: nobody to tell
+        pass
 
 
 if __name__ == "__main__":

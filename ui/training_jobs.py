@@ -127,7 +127,8 @@ class Trainer:
                 self._train(job)
             except Exception as error:  # noqa: BLE001 - the page says so; it never hangs
                 job.error, job.state = f"{type(error).__name__}: {error}", "failed"
-                job.finished.set()
+            finally:
+                job.finished.set()  # after the last word on the job: pages read it once done
         with self._lock:
             self._forget_old()
 
@@ -152,7 +153,6 @@ class Trainer:
             )
         except OSError as error:
             job.error, job.state = f"{type(error).__name__}: {error}", "failed"
-            job.finished.set()
             return
         messages: queue.Queue = queue.Queue()
         threading.Thread(target=_read, args=(process.stdout, messages), daemon=True).start()
@@ -180,7 +180,6 @@ class Trainer:
                     job.error, job.state = message[1], "failed"
                 return
         finally:
-            job.finished.set()
             try:
                 process.stdin.close()  # the worker stops at the end of its input
                 process.wait(timeout=5)
