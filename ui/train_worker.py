@@ -3,12 +3,13 @@ ui/training_jobs.py.
 
 A separate process keeps the server's Python free while NumPy trains: on a two-core machine one
 core trains and the other answers every learner. It is started as a plain Python module, not with
-multiprocessing: its "spawn" first runs the parent's __main__ again in the child, and in the
-server that is whichever page Streamlit ran last (it installs each as __main__): about a second
-of work without a server, and hundreds of warnings, before every run. It imports no Streamlit, so it starts quickly. It reads its request
-from standard input, writes its messages to standard output (both pickled), reports progress
-about twice a second with the attention maps of one example sentence, and stops when a line
-arrives on standard input (or when standard input closes: the server has gone).
+multiprocessing: its "spawn" first runs the parent's __main__ again in the child, and in the server
+that is whichever page Streamlit ran last (it installs each as __main__): about a second of work
+without a server, and hundreds of warnings, before every run. It imports no Streamlit, so it starts
+quickly. It reads its request from standard input, writes its messages to standard output (both
+pickled), reports progress about twice a second with the attention maps of one example sentence,
+and stops when a line arrives on standard input (or when standard input closes: the server has
+gone).
 """
 
 import os

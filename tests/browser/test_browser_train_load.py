@@ -9,11 +9,12 @@ their own (as in test_browser_load.py).
 In a class, the ten pressing learners' browsers run on their own laptops; here they share the
 server's two cores with it. Drawn by a Chromium at normal priority, their ten pages redrawing
 every second starved the server and the training (its main thread waited for a core 65% of the
-time) and the eleventh learner's first page took 28-99 s, once over two minutes. So the ten run
-in a Chromium of their own at idle scheduling priority (SCHED_IDLE: it gets only the CPU nobody
-else wants), which takes their drawing off the server's cores but none of their load on the
-server: each still holds a session, reruns and polls as a learner's browser does. The eleventh
-learner, whose pages are the ones measured, uses a Chromium at normal priority.
+time) and the eleventh learner's first page took 41-99 s here, over two minutes in CI. So the
+ten run in a Chromium of their own at idle scheduling priority (SCHED_IDLE: it gets only the CPU
+nobody else wants), which takes their drawing off the server's cores but none of their load on
+the server: each still holds a session, reruns and polls as a learner's browser does. The
+eleventh learner, whose pages are the ones measured, uses a Chromium at normal priority.
+(SCHED_IDLE is Linux's; elsewhere the ten draw at normal priority, as they used to.)
 """
 
 import asyncio
@@ -49,11 +50,14 @@ PATHS = {page_id: path for page_id, path, _ in PAGES}
 CONCEPT_PAGES = ("embedding", "positional", "qkv", "attention", "multihead")
 ALL_DRAWN = f"() => ({CHARTS_JS})({CHART!r}).concat({LOADING_JS}).every(c => c.hidden || c.drawn)"
 WAIT_MS = 300_000  # ten runs one after another on a busy two-core machine: minutes, not seconds
+IDLE_PRIORITY = hasattr(os, "SCHED_IDLE")  # Linux
 
 
 def _background_chromium(chromium_path: str, folder: Path) -> str:
     """A launcher that starts Chromium at idle CPU priority: every process it forks inherits the
     policy (Chromium's own priority changes set nice values, which SCHED_IDLE ignores)."""
+    if not IDLE_PRIORITY:
+        return chromium_path
     idle = (
         "import os, sys; os.sched_setscheduler(0, os.SCHED_IDLE, os.sched_param(0)); "
         "os.execv(sys.argv[1], sys.argv[1:])"
@@ -70,7 +74,7 @@ def _background_chromium(chromium_path: str, folder: Path) -> str:
 def _idle_chromium_processes() -> int:
     """How many Chromium processes of this machine run at idle priority now (Linux /proc)."""
     count = 0
-    for entry in Path("/proc").iterdir():
+    for entry in Path("/proc").iterdir() if IDLE_PRIORITY else ():
         try:
             stat = (entry / "stat").read_text()
         except (OSError, ValueError):
@@ -213,7 +217,10 @@ def test_ten_learners_pressing_train_together_keep_every_page_answering(
     (ARTIFACTS / "train_load_test.txt").write_text("\n".join(lines) + "\n", encoding="utf-8")
     print("\n" + "\n".join(lines))
 
-    assert seen["idle_processes"] > LEARNERS, "the ten learners' pages are drawn at idle priority"
+    if IDLE_PRIORITY:
+        assert seen["idle_processes"] > LEARNERS, (
+            "the ten learners' pages are drawn at idle priority"
+        )
     assert [r["problems"] for r in results] == [[] for _ in results]
     assert walk["problems"] == []
     assert len(walk["visits"]) == 2 * len(CONCEPT_PAGES), "every page answered"
